@@ -1,0 +1,1 @@
+"""The application: configuration, wiring, the router and the messenger adapters."""

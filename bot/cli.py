@@ -1,0 +1,122 @@
+"""The ``agbot`` command: run, console, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.app import create_app
+from bot.config import Config, ConfigError, load_config
+from bot.console import ConsoleAdapter, parse_console_time
+from bot.demo import DEMO_CHAT, fill_demo
+from bot.logging_setup import setup_logging
+from core.clock import AdjustableClock
+from storage.database import create_engine, upgrade_schema
+
+log = logging.getLogger("agbot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(args.config, os.environ)
+    except ConfigError as error:
+        print(f"agbot: invalid configuration: {error}", file=sys.stderr)
+        return 2
+    if getattr(args, "db", None):
+        config = replace(config, database=replace(config.database, url=args.db))
+    quiet = args.command == "console"
+    # The console's stdout belongs to the bot's messages; logs go to stderr, warnings only.
+    setup_logging("WARNING" if quiet else config.log_level, config.secrets())
+    if args.command == "db":
+        return asyncio.run(_db_upgrade(config))
+    if args.command == "run":
+        return asyncio.run(_run(config))
+    return asyncio.run(_console(config, args.files, args.now, args.demo))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="agbot", description="AG-Bot for working groups")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="start every configured messenger (console if none)")
+    run.add_argument("--config", type=Path)
+
+    console = commands.add_parser("console", help="talk to the bot on standard input/output")
+    console.add_argument("--config", type=Path)
+    console.add_argument("--db", help="database URL (overrides the config)")
+    console.add_argument("--files", type=Path, help="folder for files the bot sends")
+    console.add_argument("--now", help="start with the bot's clock at this ISO date-time")
+    console.add_argument("--demo", action="store_true", help="fill a fresh database with a sample AG")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    db.add_argument("--config", type=Path)
+    db.add_argument("--db", help="database URL (overrides the config)")
+    return parser
+
+
+async def _db_upgrade(config: Config) -> int:
+    engine = create_engine(config.database.url)
+    try:
+        await upgrade_schema(engine)
+    finally:
+        await engine.dispose()
+    print("agbot: database is up to date")
+    return 0
+
+
+async def _run(config: Config) -> int:
+    configured = [name for name in ("telegram", "matrix") if getattr(config, name) is not None]
+    if configured:
+        log.error(
+            "this version has no adapter for %s yet; remove the section to use the console",
+            " and ".join(configured),
+        )
+        return 2
+    print(
+        "agbot: no messenger configured ([telegram] or [matrix]); starting the console. "
+        "Type /hilfe, ::chat NAME, ::user NAME, ::admin. End with Ctrl-D.",
+        file=sys.stderr,
+    )
+    return await _console(config, None, None, demo=False)
+
+
+async def _console(config: Config, files: Path | None, now: str | None, demo: bool) -> int:
+    zone = ZoneInfo(config.bot.timezone)
+    try:
+        clock = AdjustableClock(parse_console_time(now, zone) if now else None)
+    except ValueError:
+        print(f"agbot: --now needs an ISO date-time, not {now!r}", file=sys.stderr)
+        return 2
+    app = await create_app(config, clock)
+    files_dir = files or Path(tempfile.mkdtemp(prefix="agbot-files-"))
+    adapter = ConsoleAdapter(app.router, clock, sys.stdout, files_dir, config.bot.timezone)
+    try:
+        if demo:
+            if await fill_demo(app.sessions, clock):
+                print(f"[console] demo AG created: ::chat {DEMO_CHAT}, users anna (coordinator), ben …")
+            else:
+                print("[console] the database already has data; no demo data added")
+        interactive = sys.stdin.isatty()
+        while True:
+            if interactive:
+                print(f"{adapter.user}@{adapter.chat or 'dm'}> ", end="", flush=True)
+            line = await asyncio.to_thread(sys.stdin.readline)
+            if not line:
+                break
+            await adapter.feed(line)
+    finally:
+        await app.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,237 @@
+"""The TOML configuration, validated into typed objects at start.
+
+Secrets may come from environment variables (``AGBOT_...``), which win over
+the file. Secret fields are excluded from ``repr`` so they never reach a log.
+An invalid configuration raises :class:`ConfigError` naming the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.i18n import LANGUAGES
+from handlers.context import BotSettings
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/agbot.db"
+PLATFORMS = ("telegram", "matrix", "console")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the key."""
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
+    # Migrate the schema on start; switch off when migrations are run as a separate step.
+    auto_upgrade: bool = True
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str = field(repr=False)
+    mode: str = "polling"
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str = field(default="", repr=False)
+    base_url: str = ""
+    base_file_url: str = ""
+
+
+@dataclass(frozen=True)
+class MatrixConfig:
+    homeserver: str
+    user_id: str
+    password: str = field(default="", repr=False)
+    access_token: str = field(default="", repr=False)
+    device_name: str = "AG-Bot"
+    store_path: str = "data/matrix"
+    pickle_key: str = field(default="", repr=False)
+    allowed_inviters: tuple[str, ...] = ()
+    command_prefix: str = "!"
+
+
+@dataclass(frozen=True)
+class Config:
+    database: DatabaseConfig = DatabaseConfig()
+    bot: BotSettings = BotSettings()
+    telegram: TelegramConfig | None = None
+    matrix: MatrixConfig | None = None
+    log_level: str = "INFO"
+
+    def secrets(self) -> list[str]:
+        """Every secret value, for the log filter that blanks them out."""
+        values = [self.database.url]
+        if self.telegram:
+            values += [self.telegram.token, self.telegram.webhook_secret]
+        if self.matrix:
+            values += [self.matrix.password, self.matrix.access_token, self.matrix.pickle_key]
+        return [v for v in values if v and len(v) >= 6]
+
+
+def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
+    """Read ``path`` (None: defaults only) and apply environment overrides."""
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file {path} does not exist") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    reader = _Reader(raw)
+    database = _database(reader.section("database"), environ)
+    bot = _bot(reader.section("bot"))
+    telegram = _telegram(reader.section("telegram"), environ) if "telegram" in raw else None
+    matrix = _matrix(reader.section("matrix"), environ) if "matrix" in raw else None
+    log_level = reader.section("logging").text("level", "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError("[logging] level: must be DEBUG, INFO, WARNING or ERROR")
+    reader.finish()
+    return Config(database, bot, telegram, matrix, log_level)
+
+
+class _Section:
+    """Typed access to one table of the file that remembers which keys were read."""
+
+    def __init__(self, name: str, values: dict[str, Any]) -> None:
+        self.name = name
+        self.values = values
+        self.used: set[str] = set()
+
+    def _get(self, key: str, kind: type | tuple[type, ...], default: Any) -> Any:
+        self.used.add(key)
+        if key not in self.values:
+            return default
+        value = self.values[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise ConfigError(f"[{self.name}] {key}: expected {names}, got {value!r}")
+        return value
+
+    def text(self, key: str, default: str = "") -> str:
+        return str(self._get(key, str, default))
+
+    def number(self, key: str, default: int) -> int:
+        return int(self._get(key, int, default))
+
+    def flag(self, key: str, default: bool) -> bool:
+        return bool(self._get(key, bool, default))
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        values = self._get(key, list, [])
+        if not all(isinstance(v, str) for v in values):
+            raise ConfigError(f"[{self.name}] {key}: expected a list of strings")
+        return tuple(values)
+
+    def unknown_keys(self) -> list[str]:
+        return sorted(set(self.values) - self.used)
+
+
+class _Reader:
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+        self.sections: dict[str, _Section] = {}
+
+    def section(self, name: str) -> _Section:
+        values = self.raw.get(name, {})
+        if not isinstance(values, dict):
+            raise ConfigError(f"[{name}] must be a table")
+        self.sections[name] = _Section(name, values)
+        return self.sections[name]
+
+    def finish(self) -> None:
+        for name in self.raw:
+            if name not in self.sections:
+                raise ConfigError(f"[{name}]: unknown section")
+        for section in self.sections.values():
+            for key in section.unknown_keys():
+                raise ConfigError(f"[{section.name}] {key}: unknown key")
+
+
+def _database(section: _Section, environ: Mapping[str, str]) -> DatabaseConfig:
+    url = environ.get("AGBOT_DATABASE_URL") or section.text("url", DEFAULT_DATABASE_URL)
+    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ConfigError(
+            "[database] url: must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+    return DatabaseConfig(url=url, auto_upgrade=section.flag("auto_upgrade", True))
+
+
+def _bot(section: _Section) -> BotSettings:
+    language = section.text("language", "de")
+    if language not in LANGUAGES:
+        raise ConfigError(f"[bot] language: must be one of {', '.join(LANGUAGES)}")
+    timezone = section.text("timezone", "Europe/Berlin")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"[bot] timezone: unknown time zone {timezone!r}") from None
+    admins = section.texts("admins")
+    for admin in admins:
+        platform, _, account = admin.partition(":")
+        if platform not in PLATFORMS or not account:
+            raise ConfigError(
+                f"[bot] admins: {admin!r} must look like telegram:12345, "
+                "matrix:@anna:example.org or console:anna"
+            )
+    name = section.text("name", "AGBot")
+    if not name or any(c.isspace() for c in name):
+        raise ConfigError("[bot] name: must be one word (the bot's username)")
+    return BotSettings(bot_name=name, language=language, timezone=timezone, admins=frozenset(admins))
+
+
+def _telegram(section: _Section, environ: Mapping[str, str]) -> TelegramConfig:
+    token = environ.get("AGBOT_TELEGRAM_TOKEN") or section.text("token")
+    if not token:
+        raise ConfigError("[telegram] token: missing (or set AGBOT_TELEGRAM_TOKEN)")
+    mode = section.text("mode", "polling")
+    if mode not in ("polling", "webhook"):
+        raise ConfigError("[telegram] mode: must be polling or webhook")
+    config = TelegramConfig(
+        token=token,
+        mode=mode,
+        webhook_url=section.text("webhook_url"),
+        webhook_listen=section.text("webhook_listen", "127.0.0.1"),
+        webhook_port=section.number("webhook_port", 8443),
+        webhook_secret=environ.get("AGBOT_TELEGRAM_WEBHOOK_SECRET")
+        or section.text("webhook_secret"),
+        base_url=section.text("base_url"),
+        base_file_url=section.text("base_file_url"),
+    )
+    if mode == "webhook" and not (config.webhook_url and config.webhook_secret):
+        raise ConfigError("[telegram] webhook_url and webhook_secret: required in webhook mode")
+    return config
+
+
+def _matrix(section: _Section, environ: Mapping[str, str]) -> MatrixConfig:
+    homeserver = section.text("homeserver")
+    user_id = section.text("user_id")
+    if not homeserver.startswith(("http://", "https://")):
+        raise ConfigError("[matrix] homeserver: must be an http(s) URL")
+    if not (user_id.startswith("@") and ":" in user_id):
+        raise ConfigError("[matrix] user_id: must look like @agbot:example.org")
+    password = environ.get("AGBOT_MATRIX_PASSWORD") or section.text("password")
+    access_token = environ.get("AGBOT_MATRIX_ACCESS_TOKEN") or section.text("access_token")
+    if not (password or access_token):
+        raise ConfigError(
+            "[matrix] password or access_token: one is required "
+            "(or set AGBOT_MATRIX_PASSWORD / AGBOT_MATRIX_ACCESS_TOKEN)"
+        )
+    return MatrixConfig(
+        homeserver=homeserver,
+        user_id=user_id,
+        password=password,
+        access_token=access_token,
+        device_name=section.text("device_name", "AG-Bot"),
+        store_path=section.text("store_path", "data/matrix"),
+        pickle_key=environ.get("AGBOT_MATRIX_PICKLE_KEY") or section.text("pickle_key"),
+        allowed_inviters=section.texts("allowed_inviters"),
+        command_prefix=section.text("command_prefix", "!"),
+    )

@@ -1,0 +1,119 @@
+"""The console adapter: talk to the bot in a terminal, one message per line.
+
+It is the embedded default and doubles as the test backend. Its interface is
+fixed (README, "Console"): ``::user``, ``::chat``, ``::dm``, ``::admin``,
+``::noadmin``, ``::now``; output ``[CHAT] TEXT`` with further lines indented.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from bot.router import Router
+from core.clock import AdjustableClock
+from core.messages import ChatRef, Incoming, Mention, Reply, Sender
+
+PLATFORM = "console"
+# "@anna" at the start of a word; "/hilfe@AGBot" is an addressed command, not a mention.
+_MENTION = re.compile(r"(?<!\S)@(\w[\w.\-]*)")
+
+
+class ConsoleAdapter:
+    """Feeds console lines to the router and prints what the bot sends."""
+
+    def __init__(
+        self,
+        router: Router,
+        clock: AdjustableClock,
+        out: TextIO,
+        files_dir: Path,
+        timezone: str,
+    ) -> None:
+        self._router = router
+        self._clock = clock
+        self._out = out
+        self._files_dir = files_dir
+        self._zone = ZoneInfo(timezone)
+        self.user = "you"
+        self.chat: str | None = None  # None: the current user's private chat
+        self._admins: set[tuple[str, str]] = set()
+        self._message_count = 0
+
+    async def feed(self, line: str) -> None:
+        """Handle one input line: a directive or a message from the current user."""
+        line = line.rstrip("\r\n")
+        if line.startswith("::"):
+            self._directive(line[2:].strip())
+            return
+        if not line.strip():
+            return
+        reply = await self._router.handle(self._incoming(line))
+        if reply is not None:
+            self.send(self._chat_label(), reply)
+
+    def send(self, chat_label: str, reply: Reply) -> None:
+        """Print a reply the way every console message looks: ``[CHAT] TEXT``."""
+        lines = reply.plain_text().split("\n") or [""]
+        if reply.choices:
+            lines.append(" ".join(f"[{c.label}: {c.command}]" for c in reply.choices))
+        self._out.write(f"[{chat_label}] {lines[0]}\n")
+        for extra in lines[1:]:
+            self._out.write(f"  {extra}\n")
+        for outgoing in reply.files:
+            self._files_dir.mkdir(parents=True, exist_ok=True)
+            (self._files_dir / outgoing.name).write_bytes(outgoing.content)
+            self._out.write(f"[{chat_label}] file: {outgoing.name} ({len(outgoing.content)} bytes)\n")
+        self._out.flush()
+
+    def _directive(self, directive: str) -> None:
+        name, _, argument = directive.partition(" ")
+        argument = argument.strip()
+        if name == "user" and argument:
+            self.user = argument
+        elif name == "chat" and argument:
+            self.chat = argument
+        elif name == "dm":
+            self.chat = None
+        elif name == "admin" and self.chat is not None:
+            self._admins.add((self.chat, self.user))
+        elif name == "noadmin" and self.chat is not None:
+            self._admins.discard((self.chat, self.user))
+        elif name == "now" and argument:
+            try:
+                self._clock.set(parse_console_time(argument, self._zone))
+            except ValueError:
+                self._out.write(f"[console] ::now needs an ISO date-time, not {argument!r}\n")
+        else:
+            self._out.write(f"[console] unknown or incomplete directive: ::{directive}\n")
+
+    def _chat_label(self) -> str:
+        return self.chat if self.chat is not None else f"dm:{self.user}"
+
+    def _incoming(self, text: str) -> Incoming:
+        self._message_count += 1
+        if self.chat is None:
+            chat = ChatRef(PLATFORM, f"dm:{self.user}", is_private=True, title=f"dm:{self.user}")
+        else:
+            chat = ChatRef(PLATFORM, self.chat, is_private=False, title=self.chat)
+        sender = Sender(
+            platform=PLATFORM,
+            account_id=self.user,
+            display_name=self.user,
+            username=self.user,
+            is_chat_admin=(self.chat, self.user) in self._admins if self.chat else False,
+        )
+        mentions = tuple(
+            Mention(text=m.group(0), platform=PLATFORM, account_id=m.group(1), username=m.group(1))
+            for m in _MENTION.finditer(text)
+        )
+        return Incoming(chat, sender, text, mentions, message_id=str(self._message_count))
+
+
+def parse_console_time(text: str, zone: ZoneInfo) -> datetime:
+    """An ISO date-time; naive times are in the configured time zone."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)

@@ -1,0 +1,20 @@
+"""Command handlers, one module per capability; each returns a neutral Reply.
+
+Handlers parse arguments, check what the person may do, call storage and
+build the reply. They never import a messenger library and never commit.
+"""
+
+from __future__ import annotations
+
+from core.commands import CommandRegistry
+from handlers import confirmations, groups, help, language, linking
+from handlers.context import Context
+
+
+def build_registry() -> CommandRegistry[Context]:
+    """Every command of the bot, in the order /hilfe lists them."""
+    registry: CommandRegistry[Context] = CommandRegistry()
+    for module in (help, groups, language, linking, confirmations):
+        for command in module.COMMANDS:
+            registry.add(command)
+    return registry

@@ -1,0 +1,113 @@
+"""What a handler gets for one command: the message, the person, the AG, a session, texts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.commands import Command, CommandRegistry, Permission
+from core.errors import Refusal
+from core.i18n import Translator
+from core.messages import Incoming, PersonRef, ReplyBuilder, Value, fmt
+from storage import people
+from storage.models import Person, Role, WorkingGroup
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """The parts of the configuration handlers need."""
+
+    bot_name: str = "AGBot"
+    language: str = "de"
+    timezone: str = "Europe/Berlin"
+    # Platform-qualified account ids: "telegram:12345", "matrix:@anna:example.org", "console:anna".
+    admins: frozenset[str] = frozenset()
+
+
+@dataclass
+class Context:
+    """One command being handled; created by the router inside the command's transaction."""
+
+    session: AsyncSession
+    message: Incoming
+    person: Person
+    group: WorkingGroup | None
+    role: Role | None
+    level: Permission
+    translator: Translator
+    clock: Clock
+    settings: BotSettings
+    registry: CommandRegistry[Context]
+    command: Command[Context] | None = None
+    confirmed: bool = False
+    _refs: dict[int, PersonRef] = field(default_factory=dict)
+
+    @property
+    def language(self) -> str:
+        return self.translator.language
+
+    @property
+    def is_private(self) -> bool:
+        return self.message.chat.is_private
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def t(self, message: str) -> str:
+        return self.translator.t(message)
+
+    def tn(self, singular: str, plural: str, count: int) -> str:
+        return self.translator.tn(singular, plural, count)
+
+    def reply(self, template: str | None = None, **values: Value) -> ReplyBuilder:
+        """A reply builder, optionally starting with one translated template."""
+        builder = ReplyBuilder()
+        if template is not None:
+            builder.add(self.t(template), **values)
+        return builder
+
+    def refuse(self, template: str, **values: Value) -> Refusal:
+        """A refusal to raise: the router rolls the command back and sends the text."""
+        return Refusal(ReplyBuilder(lines=fmt(self.t(template), **values)).build())
+
+    def require_group(self) -> WorkingGroup:
+        if self.group is None:
+            raise self.refuse(
+                "This chat does not belong to an AG yet. A chat admin can set it up with /setup <name>."
+            )
+        return self.group
+
+    def command_word(self, command_name: str) -> str:
+        """``/name`` of a registered command in the reader's language."""
+        command = self.registry.find(command_name)
+        word = command.word(self.language) if command else command_name
+        return f"/{word}"
+
+    def without_mentions(self, args: str) -> str:
+        """The arguments with every mention of the message taken out."""
+        for mentioned in self.message.mentions:
+            args = args.replace(mentioned.text, " ")
+        return " ".join(args.split())
+
+    async def person_ref(self, person_id: int, display_name: str) -> PersonRef:
+        """A mentionable reference to a person, with their accounts on every messenger."""
+        if person_id not in self._refs:
+            accounts = (await people.accounts_of(self.session, [person_id]))[person_id]
+            self._refs[person_id] = PersonRef(
+                person_id, display_name, tuple((a.platform, a.account_id) for a in accounts)
+            )
+        return self._refs[person_id]
+
+    async def person_refs(self, persons: list[tuple[int, str]]) -> list[PersonRef]:
+        """Mentionable references for many persons with one query."""
+        missing = [pid for pid, _ in persons if pid not in self._refs]
+        accounts = await people.accounts_of(self.session, missing)
+        for pid, name in persons:
+            if pid in accounts:
+                self._refs[pid] = PersonRef(
+                    pid, name, tuple((a.platform, a.account_id) for a in accounts[pid])
+                )
+        return [self._refs[pid] for pid, _ in persons]

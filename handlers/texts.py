@@ -1,0 +1,38 @@
+"""Shared wording: names of roles and permissions, usage lines of commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.commands import Command, Permission
+from core.i18n import N_, Translator
+from storage.models import Role
+
+_PERMISSION_NAMES = {
+    Permission.ANYONE: N_("everyone"),
+    Permission.MEMBER: N_("members of the AG"),
+    Permission.COORDINATOR: N_("coordinators of the AG"),
+    Permission.CHAT_ADMIN: N_("chat admins"),
+    Permission.GLOBAL_ADMIN: N_("global admins"),
+}
+
+_ROLE_NAMES = {
+    Role.MEMBER: N_("member"),
+    Role.COORDINATOR: N_("coordinator"),
+}
+
+
+def permission_name(translator: Translator, permission: Permission) -> str:
+    return translator.t(_PERMISSION_NAMES[permission])
+
+
+def role_name(translator: Translator, role: Role) -> str:
+    return translator.t(_ROLE_NAMES[role])
+
+
+def usage_line(translator: Translator, command: Command[Any]) -> str:
+    """``/rolle @person koordination|mitglied`` in the reader's language."""
+    word = f"/{command.word(translator.language)}"
+    if not command.usage:
+        return word
+    return f"{word} {translator.t(command.usage)}"

@@ -1,0 +1,85 @@
+"""Short-lived dialogue state kept in the database: link codes and pending confirmations.
+
+Keeping it here (not in memory) means a restart never loses a half-finished
+dialogue, and every messenger shares the same state, keyed by chat and person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import LinkCode, PendingConfirmation
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+async def store_link_code(
+    session: AsyncSession, person_id: int, code: str, expires_at: datetime
+) -> None:
+    """Store a new code; a person has at most one live code."""
+    await session.execute(delete(LinkCode).where(LinkCode.person_id == person_id))
+    session.add(LinkCode(code_hash=_hash(code), person_id=person_id, expires_at=expires_at))
+    await session.flush()
+
+
+async def redeem_link_code(session: AsyncSession, code: str, now: datetime) -> int | None:
+    """The person id the code belongs to, if it is live; the code is used up either way."""
+    link_code = await session.scalar(select(LinkCode).where(LinkCode.code_hash == _hash(code)))
+    if link_code is None:
+        return None
+    await session.delete(link_code)
+    return link_code.person_id if link_code.expires_at > now else None
+
+
+async def ask_confirmation(
+    session: AsyncSession,
+    *,
+    platform: str,
+    chat_id: str,
+    person_id: int,
+    command: str,
+    argument: str,
+    expires_at: datetime,
+) -> None:
+    """Remember a command that waits for this person's "ja" in this chat."""
+    await session.execute(
+        delete(PendingConfirmation).where(
+            PendingConfirmation.platform == platform,
+            PendingConfirmation.chat_id == chat_id,
+            PendingConfirmation.person_id == person_id,
+        )
+    )
+    session.add(
+        PendingConfirmation(
+            platform=platform,
+            chat_id=chat_id,
+            person_id=person_id,
+            command=command,
+            argument=argument,
+            expires_at=expires_at,
+        )
+    )
+    await session.flush()
+
+
+async def take_confirmation(
+    session: AsyncSession, *, platform: str, chat_id: str, person_id: int, now: datetime
+) -> PendingConfirmation | None:
+    """The live pending command of this person in this chat, removed from the store."""
+    pending = await session.scalar(
+        select(PendingConfirmation).where(
+            PendingConfirmation.platform == platform,
+            PendingConfirmation.chat_id == chat_id,
+            PendingConfirmation.person_id == person_id,
+        )
+    )
+    if pending is None:
+        return None
+    await session.delete(pending)
+    return pending if pending.expires_at > now else None

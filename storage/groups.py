@@ -1,0 +1,158 @@
+"""Working groups (AGs), the chats bound to them and their memberships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ChatBinding, Membership, Person, Role, WorkingGroup
+
+
+def name_key(name: str) -> str:
+    """The lookup key of an AG name: case-folded with single spaces."""
+    return " ".join(name.split()).casefold()
+
+
+async def find_group(session: AsyncSession, name: str) -> WorkingGroup | None:
+    return await session.scalar(select(WorkingGroup).where(WorkingGroup.name_key == name_key(name)))
+
+
+async def create_group(
+    session: AsyncSession, name: str, now: datetime, *, language: str, timezone: str
+) -> WorkingGroup:
+    group = WorkingGroup(
+        name=" ".join(name.split()),
+        name_key=name_key(name),
+        language=language,
+        timezone=timezone,
+        hours_per_day=8,
+        created_at=now,
+    )
+    session.add(group)
+    await session.flush()
+    return group
+
+
+async def group_for_chat(session: AsyncSession, platform: str, chat_id: str) -> WorkingGroup | None:
+    return await session.scalar(
+        select(WorkingGroup)
+        .join(ChatBinding, ChatBinding.group_id == WorkingGroup.id)
+        .where(ChatBinding.platform == platform, ChatBinding.chat_id == chat_id)
+    )
+
+
+async def bind_chat(
+    session: AsyncSession,
+    group: WorkingGroup,
+    platform: str,
+    chat_id: str,
+    title: str,
+    person: Person,
+    now: datetime,
+) -> None:
+    """Bind a chat to ``group``, replacing an earlier binding of the same chat."""
+    binding = await session.scalar(
+        select(ChatBinding).where(ChatBinding.platform == platform, ChatBinding.chat_id == chat_id)
+    )
+    if binding is None:
+        session.add(
+            ChatBinding(
+                group_id=group.id,
+                platform=platform,
+                chat_id=chat_id,
+                title=title,
+                bound_at=now,
+                bound_by=person.id,
+            )
+        )
+    else:
+        binding.group_id = group.id
+        binding.title = title
+        binding.bound_at = now
+        binding.bound_by = person.id
+    await session.flush()
+
+
+async def chats_of(session: AsyncSession, group_id: int) -> list[ChatBinding]:
+    rows = await session.scalars(
+        select(ChatBinding)
+        .where(ChatBinding.group_id == group_id)
+        .order_by(ChatBinding.platform, ChatBinding.title)
+    )
+    return list(rows)
+
+
+async def role_in(session: AsyncSession, group_id: int, person_id: int) -> Role | None:
+    return await session.scalar(
+        select(Membership.role).where(
+            Membership.group_id == group_id, Membership.person_id == person_id
+        )
+    )
+
+
+async def add_member(
+    session: AsyncSession, group_id: int, person_id: int, role: Role, now: datetime
+) -> None:
+    session.add(Membership(group_id=group_id, person_id=person_id, role=role, joined_at=now))
+    await session.flush()
+
+
+async def remove_member(session: AsyncSession, group_id: int, person_id: int) -> None:
+    await session.execute(
+        delete(Membership).where(
+            Membership.group_id == group_id, Membership.person_id == person_id
+        )
+    )
+
+
+async def set_role(session: AsyncSession, group_id: int, person_id: int, role: Role) -> None:
+    membership = await session.get(Membership, (group_id, person_id))
+    if membership is None:
+        raise LookupError("not a member")
+    membership.role = role
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    person_id: int
+    display_name: str
+    role: Role
+
+
+async def members_of(session: AsyncSession, group_id: int) -> list[MemberRow]:
+    """Members with roles, coordinators first, then by name."""
+    # CASE, not the enum's sort order: PostgreSQL sorts native enums by declaration.
+    coordinators_first = case((Membership.role == Role.COORDINATOR, 0), else_=1)
+    # Plain columns instead of ORM entities: an AG may have a thousand members.
+    rows = await session.execute(
+        select(Person.id, Person.display_name, Membership.role)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.group_id == group_id)
+        .order_by(coordinators_first, func.lower(Person.display_name), Person.id)
+    )
+    return [MemberRow(pid, name, role) for pid, name, role in rows]
+
+
+async def count_by_role(session: AsyncSession, group_id: int) -> dict[Role, int]:
+    rows = await session.execute(
+        select(Membership.role, func.count())
+        .where(Membership.group_id == group_id)
+        .group_by(Membership.role)
+    )
+    counts = {role: 0 for role in Role}
+    for role, count in rows:
+        counts[role] = count
+    return counts
+
+
+async def groups_of_person(session: AsyncSession, person_id: int) -> list[tuple[WorkingGroup, Role]]:
+    rows = await session.execute(
+        select(WorkingGroup, Membership.role)
+        .join(Membership, Membership.group_id == WorkingGroup.id)
+        .where(Membership.person_id == person_id)
+        .order_by(WorkingGroup.name_key)
+    )
+    return [(group, role) for group, role in rows]

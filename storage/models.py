@@ -1,0 +1,180 @@
+"""The database tables of AG-Bot as SQLAlchemy 2 declarative models.
+
+All times are stored in UTC. Later features add tables that point at
+``persons.id`` and ``working_groups.id``; merging persons (account linking)
+follows every foreign key to ``persons`` automatically.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names keep Alembic migrations portable between SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every database (SQLite forgets the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC time")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Role(enum.StrEnum):
+    """A person's role in one AG."""
+
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
+
+
+class Person(Base):
+    """A human being, possibly with accounts on several messengers."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    accounts: Mapped[list[Account]] = relationship(back_populates="person")
+
+
+class Account(Base):
+    """One messenger account (``telegram:12345``, ``matrix:@anna:example.org``, ``console:anna``)."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        UniqueConstraint("platform", "account_id"),
+        Index("ix_accounts_platform_username", "platform", "username_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    account_id: Mapped[str] = mapped_column(String(255))
+    username: Mapped[str | None] = mapped_column(String(255))
+    # Case-folded username for lookups; usernames are case-insensitive on every messenger.
+    username_key: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(200))
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    person: Mapped[Person] = relationship(back_populates="accounts")
+
+
+class WorkingGroup(Base):
+    """An AG with its settings; later tables (meetings, tasks, hours) hang off it."""
+
+    __tablename__ = "working_groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # Case-folded, whitespace-normalised name: "AG  wirtschaftsförderung" finds "AG Wirtschaftsförderung".
+    name_key: Mapped[str] = mapped_column(String(100), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
+    language: Mapped[str] = mapped_column(String(8), default="de")
+    # German state (ISO 3166-2 subdivision without "DE-", e.g. "NW") for public holidays.
+    state: Mapped[str | None] = mapped_column(String(4))
+    # Hours in one Tagewerk (person-day) for hour budgets.
+    hours_per_day: Mapped[float] = mapped_column(Numeric(4, 2, asdecimal=False), default=8)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ChatBinding(Base):
+    """A chat on some messenger that belongs to an AG (one AG, many chats)."""
+
+    __tablename__ = "chat_bindings"
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="CASCADE"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(255), default="")
+    bound_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    bound_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+
+
+class Membership(Base):
+    """A person's membership in an AG with their role."""
+
+    __tablename__ = "memberships"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="membership_role", values_callable=lambda roles: [r.value for r in roles])
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LinkCode(Base):
+    """A one-time code that links a second messenger account to a person."""
+
+    __tablename__ = "link_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Only the SHA-256 of the code is stored: a leaked database does not leak live codes.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PendingConfirmation(Base):
+    """A command waiting for the person's "ja" (e.g. rebinding a chat to another AG)."""
+
+    __tablename__ = "pending_confirmations"
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(255))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    command: Mapped[str] = mapped_column(String(50))
+    argument: Mapped[str] = mapped_column(String(1000))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,158 @@
+"""Persons and their messenger accounts: lookup, learning names, resolving mentions, merging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Account, Base, LinkCode, Membership, PendingConfirmation, Person, Role
+
+
+def username_key(username: str | None) -> str | None:
+    return username.casefold() if username else None
+
+
+@dataclass(frozen=True)
+class SeenAccount:
+    """What an adapter knows about the sender of a message."""
+
+    platform: str
+    account_id: str
+    display_name: str
+    username: str | None = None
+
+
+async def person_for_account(
+    session: AsyncSession, seen: SeenAccount, now: datetime, language: str | None = None
+) -> Person:
+    """The person behind an account, created on first contact; learns name changes."""
+    row = (
+        await session.execute(
+            select(Account, Person)
+            .join(Person, Person.id == Account.person_id)
+            .where(Account.platform == seen.platform, Account.account_id == seen.account_id)
+        )
+    ).first()
+    if row is None:
+        person = Person(display_name=seen.display_name, language=language, created_at=now)
+        session.add(person)
+        await session.flush()
+        session.add(
+            Account(
+                person_id=person.id,
+                platform=seen.platform,
+                account_id=seen.account_id,
+                username=seen.username,
+                username_key=username_key(seen.username),
+                display_name=seen.display_name,
+                last_seen_at=now,
+            )
+        )
+        await session.flush()
+        return person
+    account, person = row
+    # Only write when something changed: most messages come from known, unchanged accounts.
+    if account.display_name != seen.display_name or account.username != seen.username:
+        account.display_name = seen.display_name
+        account.username = seen.username
+        account.username_key = username_key(seen.username)
+        account.last_seen_at = now
+        if person.display_name != seen.display_name:
+            person.display_name = seen.display_name
+    return person
+
+
+async def accounts_of(session: AsyncSession, person_ids: list[int]) -> dict[int, list[Account]]:
+    """Accounts per person, for rendering mentions on every messenger."""
+    if not person_ids:
+        return {}
+    result: dict[int, list[Account]] = {pid: [] for pid in person_ids}
+    rows = await session.scalars(select(Account).where(Account.person_id.in_(person_ids)))
+    for account in rows:
+        result[account.person_id].append(account)
+    return result
+
+
+async def find_by_account(session: AsyncSession, platform: str, account_id: str) -> Person | None:
+    return await session.scalar(
+        select(Person)
+        .join(Account, Account.person_id == Person.id)
+        .where(Account.platform == platform, Account.account_id == account_id)
+    )
+
+
+async def find_by_username(session: AsyncSession, platform: str, username: str) -> list[Person]:
+    """Persons whose account on ``platform`` has this username (case-insensitive)."""
+    rows = await session.scalars(
+        select(Person)
+        .join(Account, Account.person_id == Person.id)
+        .where(Account.platform == platform, Account.username_key == username_key(username))
+        .distinct()
+    )
+    return list(rows)
+
+
+async def find_members_by_name(session: AsyncSession, group_id: int, name: str) -> list[Person]:
+    """Members of an AG whose display name is ``name`` (case-insensitive)."""
+    rows = await session.scalars(
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.group_id == group_id, func.lower(Person.display_name) == name.lower())
+    )
+    return list(rows)
+
+
+async def set_language(session: AsyncSession, person: Person, language: str) -> None:
+    person.language = language
+
+
+async def merge_persons(session: AsyncSession, keep: Person, absorb: Person) -> None:
+    """Make ``absorb`` part of ``keep``: accounts, memberships and every other row move over.
+
+    Memberships in an AG both belong to keep the higher role. Every other
+    foreign key to ``persons.id`` (later: tasks, hours, …) is followed
+    generically so that new tables are merged without changing this function.
+    """
+    both = (
+        await session.execute(
+            select(Membership).where(Membership.person_id.in_([keep.id, absorb.id]))
+        )
+    ).scalars()
+    by_group: dict[int, list[Membership]] = {}
+    for membership in both:
+        by_group.setdefault(membership.group_id, []).append(membership)
+    for memberships in by_group.values():
+        if len(memberships) == 2:
+            kept = next(m for m in memberships if m.person_id == keep.id)
+            dropped = next(m for m in memberships if m.person_id == absorb.id)
+            if dropped.role == Role.COORDINATOR:
+                kept.role = Role.COORDINATOR
+            kept.joined_at = min(kept.joined_at, dropped.joined_at)
+            await session.delete(dropped)
+    # Short-lived dialogue rows of the absorbed person are dropped, not merged.
+    await session.execute(delete(PendingConfirmation).where(PendingConfirmation.person_id == absorb.id))
+    await session.execute(delete(LinkCode).where(LinkCode.person_id == absorb.id))
+    await session.flush()
+
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if table.name == "persons" or not any(
+                isinstance(fk, ForeignKey) and fk.column.table.name == "persons"
+                for fk in column.foreign_keys
+            ):
+                continue
+            await session.execute(
+                update(table).where(column == absorb.id).values({column.name: keep.id})
+            )
+    if keep.language is None:
+        keep.language = absorb.language
+    await session.execute(delete(Person).where(Person.id == absorb.id))
+    session.expunge(absorb)
+
+
+async def count_persons(session: AsyncSession) -> int:
+    return (await session.scalar(select(func.count()).select_from(Person))) or 0
+

@@ -1,0 +1,1 @@
+"""AG-Bot test suite."""

@@ -1,0 +1,55 @@
+"""An in-process console bot for tests: lines in, the console's output text back."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from bot.app import App, create_app
+from bot.config import Config
+from bot.console import ConsoleAdapter
+from core.clock import AdjustableClock
+from handlers.context import BotSettings
+
+# A fixed start: Wednesday 25 March 2026, 10:15 in Berlin (the date fixtures' "now").
+START = datetime.fromisoformat("2026-03-25T10:15:00+01:00")
+
+
+class ConsoleBot:
+    """The real router and storage behind the console adapter, without a process."""
+
+    def __init__(self, app: App, adapter: ConsoleAdapter, out: io.StringIO) -> None:
+        self.app = app
+        self.adapter = adapter
+        self._out = out
+
+    @classmethod
+    async def start(
+        cls, url: str, files: Path, *, admins: frozenset[str] = frozenset(), language: str = "de"
+    ) -> ConsoleBot:
+        config = Config()
+        config = replace(
+            config,
+            database=replace(config.database, url=url),
+            bot=BotSettings(admins=admins, language=language),
+        )
+        clock = AdjustableClock(START)
+        app = await create_app(config, clock)
+        out = io.StringIO()
+        adapter = ConsoleAdapter(app.router, clock, out, files, config.bot.timezone)
+        return cls(app, adapter, out)
+
+    async def say(self, *lines: str) -> str:
+        """Feed ``lines`` and return everything the bot printed meanwhile."""
+        start = self._out.tell()
+        for line in lines:
+            await self.adapter.feed(line)
+        self._out.seek(start)
+        printed = self._out.read()
+        self._out.seek(0, io.SEEK_END)
+        return printed
+
+    async def close(self) -> None:
+        await self.app.close()
