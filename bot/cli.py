@@ -54,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--db", help="database URL (overrides the config)")
     console.add_argument("--files", type=Path, help="folder for files the bot sends")
     console.add_argument("--now", help="start with the bot's clock at this ISO date-time")
-    console.add_argument("--demo", action="store_true", help="fill a fresh database with a sample AG")
+    console.add_argument(
+        "--demo", action="store_true", help="fill a fresh database with a sample AG"
+    )
 
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
@@ -102,7 +104,10 @@ async def _console(config: Config, files: Path | None, now: str | None, demo: bo
     try:
         if demo:
             if await fill_demo(app.sessions, clock):
-                print(f"[console] demo AG created: ::chat {DEMO_CHAT}, users anna (coordinator), ben …")
+                print(
+                    f"[console] demo AG created: ::chat {DEMO_CHAT}, "
+                    "users anna (coordinator), ben …"
+                )
             else:
                 print("[console] the database already has data; no demo data added")
         interactive = sys.stdin.isatty()

@@ -59,8 +59,8 @@ class MatrixConfig:
 
 @dataclass(frozen=True)
 class Config:
-    database: DatabaseConfig = DatabaseConfig()
-    bot: BotSettings = BotSettings()
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    bot: BotSettings = field(default_factory=BotSettings)
     telegram: TelegramConfig | None = None
     matrix: MatrixConfig | None = None
     log_level: str = "INFO"
@@ -111,7 +111,9 @@ class _Section:
             return default
         value = self.values[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            names = (
+                kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            )
             raise ConfigError(f"[{self.name}] {key}: expected {names}, got {value!r}")
         return value
 
@@ -155,8 +157,16 @@ class _Reader:
                 raise ConfigError(f"[{section.name}] {key}: unknown key")
 
 
+def _secret(
+    section: _Section, key: str, environ: Mapping[str, str], variable: str, default: str = ""
+) -> str:
+    """A secret from the environment if set there, else from the file."""
+    in_file = section.text(key, default)  # read first: the key counts as known either way
+    return environ.get(variable) or in_file
+
+
 def _database(section: _Section, environ: Mapping[str, str]) -> DatabaseConfig:
-    url = environ.get("AGBOT_DATABASE_URL") or section.text("url", DEFAULT_DATABASE_URL)
+    url = _secret(section, "url", environ, "AGBOT_DATABASE_URL", DEFAULT_DATABASE_URL)
     if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
         raise ConfigError(
             "[database] url: must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
@@ -184,11 +194,13 @@ def _bot(section: _Section) -> BotSettings:
     name = section.text("name", "AGBot")
     if not name or any(c.isspace() for c in name):
         raise ConfigError("[bot] name: must be one word (the bot's username)")
-    return BotSettings(bot_name=name, language=language, timezone=timezone, admins=frozenset(admins))
+    return BotSettings(
+        bot_name=name, language=language, timezone=timezone, admins=frozenset(admins)
+    )
 
 
 def _telegram(section: _Section, environ: Mapping[str, str]) -> TelegramConfig:
-    token = environ.get("AGBOT_TELEGRAM_TOKEN") or section.text("token")
+    token = _secret(section, "token", environ, "AGBOT_TELEGRAM_TOKEN")
     if not token:
         raise ConfigError("[telegram] token: missing (or set AGBOT_TELEGRAM_TOKEN)")
     mode = section.text("mode", "polling")
@@ -200,8 +212,7 @@ def _telegram(section: _Section, environ: Mapping[str, str]) -> TelegramConfig:
         webhook_url=section.text("webhook_url"),
         webhook_listen=section.text("webhook_listen", "127.0.0.1"),
         webhook_port=section.number("webhook_port", 8443),
-        webhook_secret=environ.get("AGBOT_TELEGRAM_WEBHOOK_SECRET")
-        or section.text("webhook_secret"),
+        webhook_secret=_secret(section, "webhook_secret", environ, "AGBOT_TELEGRAM_WEBHOOK_SECRET"),
         base_url=section.text("base_url"),
         base_file_url=section.text("base_file_url"),
     )
@@ -217,8 +228,8 @@ def _matrix(section: _Section, environ: Mapping[str, str]) -> MatrixConfig:
         raise ConfigError("[matrix] homeserver: must be an http(s) URL")
     if not (user_id.startswith("@") and ":" in user_id):
         raise ConfigError("[matrix] user_id: must look like @agbot:example.org")
-    password = environ.get("AGBOT_MATRIX_PASSWORD") or section.text("password")
-    access_token = environ.get("AGBOT_MATRIX_ACCESS_TOKEN") or section.text("access_token")
+    password = _secret(section, "password", environ, "AGBOT_MATRIX_PASSWORD")
+    access_token = _secret(section, "access_token", environ, "AGBOT_MATRIX_ACCESS_TOKEN")
     if not (password or access_token):
         raise ConfigError(
             "[matrix] password or access_token: one is required "
@@ -231,7 +242,7 @@ def _matrix(section: _Section, environ: Mapping[str, str]) -> MatrixConfig:
         access_token=access_token,
         device_name=section.text("device_name", "AG-Bot"),
         store_path=section.text("store_path", "data/matrix"),
-        pickle_key=environ.get("AGBOT_MATRIX_PICKLE_KEY") or section.text("pickle_key"),
+        pickle_key=_secret(section, "pickle_key", environ, "AGBOT_MATRIX_PICKLE_KEY"),
         allowed_inviters=section.texts("allowed_inviters"),
         command_prefix=section.text("command_prefix", "!"),
     )

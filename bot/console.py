@@ -66,7 +66,9 @@ class ConsoleAdapter:
         for outgoing in reply.files:
             self._files_dir.mkdir(parents=True, exist_ok=True)
             (self._files_dir / outgoing.name).write_bytes(outgoing.content)
-            self._out.write(f"[{chat_label}] file: {outgoing.name} ({len(outgoing.content)} bytes)\n")
+            self._out.write(
+                f"[{chat_label}] file: {outgoing.name} ({len(outgoing.content)} bytes)\n"
+            )
         self._out.flush()
 
     def _directive(self, directive: str) -> None:

@@ -18,7 +18,7 @@ from core.clock import Clock
 from core.commands import Command, CommandRegistry, Permission
 from core.errors import Refusal, UsageError
 from core.i18n import Translator
-from core.messages import Incoming, Reply, ReplyBuilder, fmt
+from core.messages import Incoming, Reply, ReplyBuilder, Span, fmt
 from handlers.context import BotSettings, Context
 from handlers.permissions import check_allowed
 from handlers.texts import usage_line
@@ -114,13 +114,17 @@ class Router:
         sender = message.sender
         person = await people.person_for_account(
             session,
-            people.SeenAccount(sender.platform, sender.account_id, sender.display_name, sender.username),
+            people.SeenAccount(
+                sender.platform, sender.account_id, sender.display_name, sender.username
+            ),
             now,
         )
         group = None
         role: Role | None = None
         if not message.chat.is_private:
-            group = await groups.group_for_chat(session, message.chat.platform, message.chat.chat_id)
+            group = await groups.group_for_chat(
+                session, message.chat.platform, message.chat.chat_id
+            )
             if group is not None:
                 role = await groups.role_in(session, group.id, person.id)
         language = (
@@ -172,11 +176,15 @@ class Router:
     def _usage(self, translator: Translator, command: Command[Context], detail: str) -> Reply:
         builder = ReplyBuilder()
         if detail:
-            builder.add(detail)
+            # Already translated and filled in; it may quote user input, so no second formatting.
+            builder.lines.extend((Span(line),) for line in detail.split("\n"))
         builder.add(translator.t("Usage: {usage}"), usage=usage_line(translator, command))
         return builder.build()
 
     def _not_a_command(self, translator: Translator) -> Reply:
         return ReplyBuilder(
-            lines=fmt(translator.t("I only understand commands. Send {help} for the list."), help="/hilfe" if translator.language == "de" else "/help")
+            lines=fmt(
+                translator.t("I only understand commands. Send {help} for the list."),
+                help="/hilfe" if translator.language == "de" else "/help",
+            )
         ).build()

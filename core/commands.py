@@ -77,7 +77,9 @@ class CommandRegistry(Generic[ContextT]):
         self._by_word: dict[str, Command[ContextT]] = {}
 
     def add(self, command: Command[ContextT]) -> None:
-        for key in {normalize_word(w) for w in (command.name, command.alias, *command.hidden_aliases)}:
+        for key in {
+            normalize_word(w) for w in (command.name, command.alias, *command.hidden_aliases)
+        }:
             if key in self._by_word:
                 raise ValueError(f"command word {key!r} is registered twice")
             self._by_word[key] = command

@@ -76,9 +76,14 @@ class Context:
     def require_group(self) -> WorkingGroup:
         if self.group is None:
             raise self.refuse(
-                "This chat does not belong to an AG yet. A chat admin can set it up with /setup <name>."
+                "This chat does not belong to an AG yet. A chat admin can set it up with {setup}.",
+                setup=self.setup_usage(),
             )
         return self.group
+
+    def setup_usage(self) -> str:
+        """``/einrichten <Name>`` in the reader's language."""
+        return f"{self.command_word('einrichten')} {self.t('<name>')}"
 
     def command_word(self, command_name: str) -> str:
         """``/name`` of a registered command in the reader's language."""

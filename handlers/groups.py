@@ -43,7 +43,9 @@ async def setup_command(context: Context, args: str) -> Reply:
     current = context.group
     target = await groups.find_group(context.session, name)
     if current is not None and target is not None and current.id == target.id:
-        return context.reply("This chat already belongs to {group}.", group=bold(current.name)).build()
+        return context.reply(
+            "This chat already belongs to {group}.", group=bold(current.name)
+        ).build()
     if current is not None and not context.confirmed:
         await dialogues.ask_confirmation(
             context.session,
@@ -83,11 +85,17 @@ async def setup_command(context: Context, args: str) -> Reply:
             context.session, target.id, context.person.id, Role.COORDINATOR, context.now()
         )
     await groups.bind_chat(
-        context.session, target, chat.platform, chat.chat_id, chat.title, context.person, context.now()
+        context.session,
+        target,
+        chat.platform,
+        chat.chat_id,
+        chat.title,
+        context.person,
+        context.now(),
     )
     if created:
         return context.reply(
-            "The AG {group} was created and this chat belongs to it. You are its first "
+            "{group} was created and this chat belongs to it. You are its first "
             "coordinator. Members join with {join}.",
             group=bold(target.name),
             join=context.command_word("beitreten"),
@@ -106,7 +114,9 @@ async def group_command(context: Context, args: str) -> Reply:
     session = context.session
     chats = await groups.chats_of(session, group.id)
     counts = await groups.count_by_role(session, group.id)
-    coordinators = [m for m in await groups.members_of(session, group.id) if m.role is Role.COORDINATOR]
+    coordinators = [
+        m for m in await groups.members_of(session, group.id) if m.role is Role.COORDINATOR
+    ]
     refs = await context.person_refs([(m.person_id, m.display_name) for m in coordinators])
     reply = context.reply()
     reply.add_spans([bold(group.name)])
@@ -118,9 +128,7 @@ async def group_command(context: Context, args: str) -> Reply:
         ),
     )
     total = sum(counts.values())
-    reply.add(
-        context.tn("{count} member", "{count} members", total), count=total
-    )
+    reply.add(context.tn("{count} member", "{count} members", total), count=total)
     if refs:
         reply.add(context.t("Coordinators: {names}"), names=join_spans(mention(r) for r in refs))
     else:
@@ -147,17 +155,19 @@ async def _my_groups(context: Context) -> Reply:
         ).build()
     reply = context.reply("Your AGs:")
     for group, role in memberships:
-        reply.add("• {group} ({role})", group=bold(group.name), role=role_name(context.translator, role))
+        reply.add(
+            "• {group} ({role})", group=bold(group.name), role=role_name(context.translator, role)
+        )
     return reply.build()
 
 
 async def join_command(context: Context, args: str) -> Reply:
     group = context.require_group()
     if context.role is not None:
-        return context.reply(
-            "You are already a member of {group}.", group=bold(group.name)
-        ).build()
-    await groups.add_member(context.session, group.id, context.person.id, Role.MEMBER, context.now())
+        return context.reply("You are already a member of {group}.", group=bold(group.name)).build()
+    await groups.add_member(
+        context.session, group.id, context.person.id, Role.MEMBER, context.now()
+    )
     return context.reply(
         "Welcome to {group}, {name}!", group=bold(group.name), name=context.person.display_name
     ).build()
@@ -178,7 +188,8 @@ async def _keep_one_coordinator(context: Context, group: WorkingGroup) -> None:
     counts = await groups.count_by_role(context.session, group.id)
     if counts[Role.COORDINATOR] <= 1 and counts[Role.MEMBER] > 0:
         raise context.refuse(
-            "{group} needs at least one coordinator. First make someone else coordinator with {role}.",
+            "{group} needs at least one coordinator. "
+            "First make someone else coordinator with {role}.",
             group=group.name,
             role=context.command_word("rolle"),
         )
@@ -200,7 +211,9 @@ async def members_command(context: Context, args: str) -> Reply:
             role=coordinator if row.role is Role.COORDINATOR else member,
         )
     if not members:
-        reply.add(context.t("No members yet. Join with {join}."), join=context.command_word("beitreten"))
+        reply.add(
+            context.t("No members yet. Join with {join}."), join=context.command_word("beitreten")
+        )
     return reply.build()
 
 

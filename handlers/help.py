@@ -43,12 +43,15 @@ async def help_command(context: Context, args: str) -> Reply:
         )
     if not context.is_private and context.group is None:
         reply.blank().add(
-            context.t("This chat does not belong to an AG yet. A chat admin can set it up with {setup}."),
-            setup=f"{context.command_word('einrichten')} <Name>" if context.language == "de" else "/setup <name>",
+            context.t(
+                "This chat does not belong to an AG yet. A chat admin can set it up with {setup}."
+            ),
+            setup=context.setup_usage(),
         )
+    command_placeholder = context.t("<command>")
     reply.blank().add(
         context.t("Details of one command: {help}"),
-        help=f"{context.command_word('hilfe')} {context.t('<command>')}",
+        help=f"{context.command_word('hilfe')} {command_placeholder}",
     )
     return reply.build()
 

@@ -35,7 +35,7 @@ async def language_command(context: Context, args: str) -> Reply:
     translator = Translator(language)
     if context.is_private:
         await people.set_language(context.session, context.person, language)
-        template = "I will answer you in {language} from now on."
+        template = N_("I will answer you in {language} from now on.")
         where = None
     else:
         group = context.require_group()
@@ -44,7 +44,7 @@ async def language_command(context: Context, args: str) -> Reply:
                 "Only coordinators of the AG may change the language of {group}.", group=group.name
             )
         group.language = language
-        template = "I will answer in {language} in the chats of {group} from now on."
+        template = N_("I will answer in {language} in the chats of {group} from now on.")
         where = group.name
     values = {"language": translator.t(_LANGUAGE_NAMES[language])}
     if where is not None:
@@ -65,4 +65,3 @@ COMMANDS = [
         handler=language_command,
     ),
 ]
-

@@ -9,7 +9,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -71,7 +76,7 @@ async def schema_revision(engine: AsyncEngine) -> str | None:
 
 __all__ = [
     "create_engine",
+    "schema_revision",
     "session_factory",
     "upgrade_schema",
-    "schema_revision",
 ]

@@ -102,9 +102,7 @@ async def add_member(
 
 async def remove_member(session: AsyncSession, group_id: int, person_id: int) -> None:
     await session.execute(
-        delete(Membership).where(
-            Membership.group_id == group_id, Membership.person_id == person_id
-        )
+        delete(Membership).where(Membership.group_id == group_id, Membership.person_id == person_id)
     )
 
 
@@ -148,7 +146,9 @@ async def count_by_role(session: AsyncSession, group_id: int) -> dict[Role, int]
     return counts
 
 
-async def groups_of_person(session: AsyncSession, person_id: int) -> list[tuple[WorkingGroup, Role]]:
+async def groups_of_person(
+    session: AsyncSession, person_id: int
+) -> list[tuple[WorkingGroup, Role]]:
     rows = await session.execute(
         select(WorkingGroup, Membership.role)
         .join(Membership, Membership.group_id == WorkingGroup.id)

@@ -80,7 +80,7 @@ class Person(Base):
 
 
 class Account(Base):
-    """One messenger account (``telegram:12345``, ``matrix:@anna:example.org``, ``console:anna``)."""
+    """One messenger account: ``telegram:12345``, ``matrix:@anna:example.org``, ``console:anna``."""
 
     __tablename__ = "accounts"
     __table_args__ = (
@@ -108,7 +108,7 @@ class WorkingGroup(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    # Case-folded, whitespace-normalised name: "AG  wirtschaftsförderung" finds "AG Wirtschaftsförderung".
+    # Case-folded, single-spaced: "ag  wirtschaftsförderung" finds "AG Wirtschaftsförderung".
     name_key: Mapped[str] = mapped_column(String(100), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
     language: Mapped[str] = mapped_column(String(8), default="de")

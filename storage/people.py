@@ -133,7 +133,9 @@ async def merge_persons(session: AsyncSession, keep: Person, absorb: Person) -> 
             kept.joined_at = min(kept.joined_at, dropped.joined_at)
             await session.delete(dropped)
     # Short-lived dialogue rows of the absorbed person are dropped, not merged.
-    await session.execute(delete(PendingConfirmation).where(PendingConfirmation.person_id == absorb.id))
+    await session.execute(
+        delete(PendingConfirmation).where(PendingConfirmation.person_id == absorb.id)
+    )
     await session.execute(delete(LinkCode).where(LinkCode.person_id == absorb.id))
     await session.flush()
 
@@ -155,4 +157,3 @@ async def merge_persons(session: AsyncSession, keep: Person, absorb: Person) -> 
 
 async def count_persons(session: AsyncSession) -> int:
     return (await session.scalar(select(func.count()).select_from(Person))) or 0
-

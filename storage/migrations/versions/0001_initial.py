@@ -122,6 +122,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_memberships_person_id'))
 
     op.drop_table('memberships')
+    # PostgreSQL keeps the enum type after its table is gone.
+    sa.Enum(name='membership_role').drop(op.get_bind(), checkfirst=True)
     with op.batch_alter_table('link_codes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_link_codes_person_id'))
 
