@@ -1,0 +1,39 @@
+# AG-Bot: `make run` starts the bot, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/agbot run $(if $(wildcard config.toml),--config config.toml)
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# Re-extract user-facing texts and merge them into the German catalog; then translate the new entries.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k t -k tn:1,2 -k N_ -k reply -k refuse --no-location \
+		--omit-header -o core/locale/agbot.pot bot core handlers reminders
+	$(BIN)/pybabel update -i core/locale/agbot.pot -d core/locale -D agbot -l de --no-fuzzy-matching
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.command_latency $(if $(AGBOT_TEST_POSTGRES_URL),--postgres $(AGBOT_TEST_POSTGRES_URL))
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
