@@ -56,7 +56,7 @@ class Router:
         parsed = parse_command_line(message.text, self._settings.bot_name)
         if parsed is None:
             if message.chat.is_private and message.text.strip():
-                return self._not_a_command(Translator(self._settings.language))
+                return self._not_a_command(Translator(await self._private_language(message)))
             return None
         command = self._registry.find(parsed.word)
         if command is None and parsed.by_name:
@@ -181,10 +181,19 @@ class Router:
         builder.add(translator.t("Usage: {usage}"), usage=usage_line(translator, command))
         return builder.build()
 
+    async def _private_language(self, message: Incoming) -> str:
+        """The sender's own language, without creating them: plain text changes nothing."""
+        async with self._sessions() as session:
+            person = await people.find_by_account(
+                session, message.sender.platform, message.sender.account_id
+            )
+        return (person.language if person else None) or self._settings.language
+
     def _not_a_command(self, translator: Translator) -> Reply:
+        help_command = self._registry.find("hilfe")
         return ReplyBuilder(
             lines=fmt(
                 translator.t("I only understand commands. Send {help} for the list."),
-                help="/hilfe" if translator.language == "de" else "/help",
+                help=f"/{help_command.word(translator.language)}" if help_command else "/hilfe",
             )
         ).build()

@@ -178,15 +178,20 @@ async def leave_command(context: Context, args: str) -> Reply:
     if context.role is None:
         raise context.refuse("You are not a member of {group}.", group=group.name)
     if context.role is Role.COORDINATOR:
-        await _keep_one_coordinator(context, group)
+        await _keep_one_coordinator(context, group, leaving=True)
     await groups.remove_member(context.session, group.id, context.person.id)
     return context.reply("You have left {group}.", group=bold(group.name)).build()
 
 
-async def _keep_one_coordinator(context: Context, group: WorkingGroup) -> None:
-    """Refuse to take away the last coordinator of an AG that still has other members."""
+async def _keep_one_coordinator(context: Context, group: WorkingGroup, *, leaving: bool) -> None:
+    """Refuse to take away the last coordinator of an AG.
+
+    Leaving is allowed when nobody else is left in the AG; a demoted coordinator
+    stays as a member, so a demotion of the last coordinator is always refused.
+    """
     counts = await groups.count_by_role(context.session, group.id)
-    if counts[Role.COORDINATOR] <= 1 and counts[Role.MEMBER] > 0:
+    others_remain = counts[Role.MEMBER] > 0 or not leaving
+    if counts[Role.COORDINATOR] <= 1 and others_remain:
         raise context.refuse(
             "{group} needs at least one coordinator. "
             "First make someone else coordinator with {role}.",
@@ -235,7 +240,7 @@ async def role_command(context: Context, args: str) -> Reply:
             group=bold(group.name),
         ).build()
     if current is Role.COORDINATOR:
-        await _keep_one_coordinator(context, group)
+        await _keep_one_coordinator(context, group, leaving=False)
     await groups.set_role(context.session, group.id, person.id, new_role)
     return context.reply(
         "{name} now is {role} in {group}.",
