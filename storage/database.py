@@ -73,10 +73,3 @@ async def schema_revision(engine: AsyncEngine) -> str | None:
     async with engine.connect() as connection:
         return await connection.run_sync(read)
 
-
-__all__ = [
-    "create_engine",
-    "schema_revision",
-    "session_factory",
-    "upgrade_schema",
-]
