@@ -7,6 +7,7 @@ ignored, as Telegram clients send ``/cmd@OtherBot`` into shared groups.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 PREFIXES = ("/", "!")
@@ -20,17 +21,24 @@ class CommandLine:
     by_name: bool = False
 
 
-def parse_command_line(text: str, bot_name: str) -> CommandLine | None:
-    """The command in ``text``, or None if the message is no command for this bot."""
+def parse_command_line(text: str, bot_names: Collection[str]) -> CommandLine | None:
+    """The command in ``text``, or None if the message is no command for this bot.
+
+    ``bot_names`` are the names the bot answers to (its username on each messenger).
+    """
     text = text.strip()
-    lowered_name = bot_name.casefold()
+    lowered_names = {name.casefold() for name in bot_names if name}
     by_name = False
-    if lowered_name and text.casefold().startswith(lowered_name):
-        after_name = text[len(bot_name) :]
+    lowered_text = text.casefold()
+    for name in sorted(lowered_names, key=len, reverse=True):
+        if not lowered_text.startswith(name):
+            continue
+        after_name = text[len(name) :]
         rest = after_name.lstrip(":, \t")
         if rest and rest != after_name:
             text = rest if rest[:1] in PREFIXES else "/" + rest
             by_name = True
+        break
     if len(text) < 2 or text[0] not in PREFIXES or text[1].isspace():
         return None
     head, _, args = text[1:].partition(" ")
@@ -38,7 +46,7 @@ def parse_command_line(text: str, bot_name: str) -> CommandLine | None:
     if newline:
         args = first_line_rest + (" " + args if args else "")
     word, at, addressee = head.partition("@")
-    if at and addressee.casefold() != lowered_name:
+    if at and addressee.casefold() not in lowered_names:
         return None
     if not word:
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,7 +19,8 @@ from core.clock import Clock
 from core.commands import Command, CommandRegistry, Permission
 from core.errors import Refusal, UsageError
 from core.i18n import Translator
-from core.messages import Incoming, Reply, ReplyBuilder, Span, fmt
+from core.messages import ChatRef, Incoming, Reply, ReplyBuilder, Span, fmt
+from handlers import chat_events
 from handlers.context import BotSettings, Context
 from handlers.permissions import check_allowed
 from handlers.texts import usage_line
@@ -42,6 +44,12 @@ class Router:
         self._registry = registry
         self._settings = settings
         self._clock = clock
+        # The names people address the bot by, per messenger ("/hilfe@AGBot", "AGBot: hilfe").
+        self._bot_names: dict[str, set[str]] = {}
+
+    def add_bot_name(self, platform: str, name: str) -> None:
+        """An adapter tells the router the bot's own name on its messenger."""
+        self._bot_names.setdefault(platform, set()).add(name)
 
     @property
     def settings(self) -> BotSettings:
@@ -53,11 +61,10 @@ class Router:
 
     async def handle(self, message: Incoming) -> Reply | None:
         """The reply to ``message``, or None when the bot should stay silent."""
-        parsed = parse_command_line(message.text, self._settings.bot_name)
+        names = {self._settings.bot_name, *self._bot_names.get(message.chat.platform, ())}
+        parsed = parse_command_line(message.text, names)
         if parsed is None:
-            if message.chat.is_private and message.text.strip():
-                return self._not_a_command(Translator(await self._private_language(message)))
-            return None
+            return await self._observe(message)
         command = self._registry.find(parsed.word)
         if command is None and parsed.by_name:
             return None
@@ -69,8 +76,6 @@ class Router:
         command: Command[Context] | None,
         word: str,
         args: str,
-        *,
-        confirmed: bool = False,
     ) -> Reply:
         """Run one command in its own transaction and always return a reply."""
         translator = Translator(self._settings.language)
@@ -78,17 +83,16 @@ class Router:
             async with self._sessions() as session, session.begin():
                 context = await self._context(session, message)
                 translator = context.translator
-                context.confirmed = confirmed
                 if command is None:
                     return self._unknown(context, word)
                 context.command = command
                 check_allowed(context, command)
                 return await command.handler(context, args)
         except Refusal as refusal:
-            return refusal.reply
+            return replace(refusal.reply, refused=True)
         except UsageError as error:
             assert command is not None
-            return self._usage(translator, command, error.detail)
+            return replace(self._usage(translator, command, error.detail), refused=True)
         except Exception:
             error_id = uuid.uuid4().hex[:8]
             # The stack trace goes to the log with an id the user can quote; never into the chat.
@@ -111,13 +115,8 @@ class Router:
 
     async def _context(self, session: AsyncSession, message: Incoming) -> Context:
         now = self._clock.now()
-        sender = message.sender
         person = await people.person_for_account(
-            session,
-            people.SeenAccount(
-                sender.platform, sender.account_id, sender.display_name, sender.username
-            ),
-            now,
+            session, _seen(message), now, wrote_privately=message.chat.is_private
         )
         group = None
         role: Role | None = None
@@ -181,13 +180,43 @@ class Router:
         builder.add(translator.t("Usage: {usage}"), usage=usage_line(translator, command))
         return builder.build()
 
-    async def _private_language(self, message: Incoming) -> str:
-        """The sender's own language, without creating them: plain text changes nothing."""
-        async with self._sessions() as session:
-            person = await people.find_by_account(
-                session, message.sender.platform, message.sender.account_id
+    async def bot_joined(self, chat: ChatRef) -> Reply:
+        """The bot was added to a group chat: the introduction to post there."""
+        async with self._sessions() as session, session.begin():
+            return await chat_events.bot_joined(
+                session, chat, self._registry, self._settings.language
             )
-        return (person.language if person else None) or self._settings.language
+
+    async def bot_removed(self, chat: ChatRef) -> list[chat_events.PrivateNotice]:
+        """The bot was removed from a group chat: private notices for the coordinators."""
+        async with self._sessions() as session, session.begin():
+            return await chat_events.bot_removed(
+                session, chat, self._clock.now(), self._settings.language
+            )
+
+    async def chat_moved(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
+        """A chat got a new id (Telegram group → supergroup); nothing bound to it is lost."""
+        async with self._sessions() as session, session.begin():
+            await groups.move_chat(session, platform, old_chat_id, new_chat_id)
+
+    async def private_reachability(self, platform: str, account_id: str, reachable: bool) -> None:
+        """The person started or blocked the bot's private chat."""
+        async with self._sessions() as session, session.begin():
+            await people.set_reachable_privately(session, platform, account_id, reachable)
+
+    async def _observe(self, message: Incoming) -> Reply | None:
+        """A message that is no command: learn who wrote it; in a private chat, point to help.
+
+        Learning every sender is what makes ``@name`` mentions of quiet members resolvable.
+        """
+        async with self._sessions() as session, session.begin():
+            person = await people.person_for_account(
+                session, _seen(message), self._clock.now(), wrote_privately=message.chat.is_private
+            )
+            language = person.language
+        if message.chat.is_private and message.text.strip():
+            return self._not_a_command(Translator(language or self._settings.language))
+        return None
 
     def _not_a_command(self, translator: Translator) -> Reply:
         help_command = self._registry.find("hilfe")
@@ -197,3 +226,10 @@ class Router:
                 help=f"/{help_command.word(translator.language)}" if help_command else "/hilfe",
             )
         ).build()
+
+
+def _seen(message: Incoming) -> people.SeenAccount:
+    sender = message.sender
+    return people.SeenAccount(
+        sender.platform, sender.account_id, sender.display_name, sender.username
+    )

@@ -170,6 +170,8 @@ class Reply:
     lines: tuple[Line, ...] = ()
     files: tuple[OutgoingFile, ...] = ()
     choices: tuple[Choice, ...] = ()
+    # Set by the router when the command was refused (a button press then only gets a toast).
+    refused: bool = False
 
     def plain_text(self) -> str:
         """The reply as plain text without markup (console, Matrix ``body``)."""

@@ -72,4 +72,3 @@ async def schema_revision(engine: AsyncEngine) -> str | None:
 
     async with engine.connect() as connection:
         return await connection.run_sync(read)
-

@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChatBinding, Membership, Person, Role, WorkingGroup
+from storage.models import (
+    Account,
+    ChatBinding,
+    Membership,
+    PendingConfirmation,
+    Person,
+    Role,
+    WorkingGroup,
+)
 
 
 def name_key(name: str) -> str:
@@ -74,6 +82,38 @@ async def bind_chat(
         binding.bound_at = now
         binding.bound_by = person.id
     await session.flush()
+
+
+async def set_binding_active(
+    session: AsyncSession, platform: str, chat_id: str, active: bool
+) -> WorkingGroup | None:
+    """Mark a bound chat (in)active; the AG it belongs to, if it is bound."""
+    binding = await session.scalar(
+        select(ChatBinding).where(ChatBinding.platform == platform, ChatBinding.chat_id == chat_id)
+    )
+    if binding is None:
+        return None
+    binding.active = active
+    return await session.get(WorkingGroup, binding.group_id)
+
+
+async def move_chat(
+    session: AsyncSession, platform: str, old_chat_id: str, new_chat_id: str
+) -> None:
+    """A chat got a new id (Telegram group → supergroup): its binding follows."""
+    await session.execute(
+        update(ChatBinding)
+        .where(ChatBinding.platform == platform, ChatBinding.chat_id == old_chat_id)
+        .values(chat_id=new_chat_id)
+    )
+    await session.execute(
+        update(PendingConfirmation)
+        .where(
+            PendingConfirmation.platform == platform,
+            PendingConfirmation.chat_id == old_chat_id,
+        )
+        .values(chat_id=new_chat_id)
+    )
 
 
 async def chats_of(session: AsyncSession, group_id: int) -> list[ChatBinding]:
@@ -144,6 +184,34 @@ async def count_by_role(session: AsyncSession, group_id: int) -> dict[Role, int]
     for role, count in rows:
         counts[role] = count
     return counts
+
+
+@dataclass(frozen=True)
+class PrivateAddress:
+    """Where a person can be written to privately on one messenger."""
+
+    person_id: int
+    language: str | None
+    platform: str
+    account_id: str
+
+
+async def coordinators_reachable_privately(
+    session: AsyncSession, group_id: int
+) -> list[PrivateAddress]:
+    """Accounts of the AG's coordinators that the bot may write to privately."""
+    rows = await session.execute(
+        select(Person.id, Person.language, Account.platform, Account.account_id)
+        .join(Membership, Membership.person_id == Person.id)
+        .join(Account, Account.person_id == Person.id)
+        .where(
+            Membership.group_id == group_id,
+            Membership.role == Role.COORDINATOR,
+            Account.reachable_privately.is_(True),
+        )
+        .order_by(Person.id, Account.platform)
+    )
+    return [PrivateAddress(*row) for row in rows]
 
 
 async def groups_of_person(

@@ -11,6 +11,7 @@ import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     Enum,
     ForeignKey,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import true as sa_true
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names keep Alembic migrations portable between SQLite and PostgreSQL.
@@ -97,6 +99,9 @@ class Account(Base):
     username_key: Mapped[str | None] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(200))
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Whether the bot can write to this account privately: on Telegram only after the
+    # person started the bot, and no longer once they blocked it. None: not known yet.
+    reachable_privately: Mapped[bool | None] = mapped_column(Boolean)
 
     person: Mapped[Person] = relationship(back_populates="accounts")
 
@@ -134,6 +139,8 @@ class ChatBinding(Base):
     title: Mapped[str] = mapped_column(String(255), default="")
     bound_at: Mapped[datetime] = mapped_column(UTCDateTime())
     bound_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    # False once the bot was removed from the chat: kept for history, not used for sending.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
 
 class Membership(Base):

@@ -26,9 +26,18 @@ class SeenAccount:
 
 
 async def person_for_account(
-    session: AsyncSession, seen: SeenAccount, now: datetime, language: str | None = None
+    session: AsyncSession,
+    seen: SeenAccount,
+    now: datetime,
+    language: str | None = None,
+    *,
+    wrote_privately: bool = False,
 ) -> Person:
-    """The person behind an account, created on first contact; learns name changes."""
+    """The person behind an account, created on first contact; learns name changes.
+
+    ``wrote_privately``: the message came from a private chat, so the bot can write
+    to this account privately from now on.
+    """
     row = (
         await session.execute(
             select(Account, Person)
@@ -49,11 +58,14 @@ async def person_for_account(
                 username_key=username_key(seen.username),
                 display_name=seen.display_name,
                 last_seen_at=now,
+                reachable_privately=True if wrote_privately else None,
             )
         )
         await session.flush()
         return person
     account, person = row
+    if wrote_privately and not account.reachable_privately:
+        account.reachable_privately = True
     # Only write when something changed: most messages come from known, unchanged accounts.
     if account.display_name != seen.display_name or account.username != seen.username:
         account.display_name = seen.display_name
@@ -63,6 +75,17 @@ async def person_for_account(
         if person.display_name != seen.display_name:
             person.display_name = seen.display_name
     return person
+
+
+async def set_reachable_privately(
+    session: AsyncSession, platform: str, account_id: str, reachable: bool
+) -> None:
+    """Record that the bot can (no longer) write to this account privately."""
+    await session.execute(
+        update(Account)
+        .where(Account.platform == platform, Account.account_id == account_id)
+        .values(reachable_privately=reachable)
+    )
 
 
 async def accounts_of(session: AsyncSession, person_ids: list[int]) -> dict[int, list[Account]]:

@@ -87,17 +87,17 @@ def test_random_command_lines_always_get_a_reply(tmp_path: Path) -> None:
 @settings(max_examples=2_000, deadline=None)
 @given(text=st.text(), name=st.sampled_from(["AGBot", "Bot", "ÄGbot"]))
 def test_the_command_parser_never_fails(text: str, name: str) -> None:
-    parsed = parse_command_line(text, name)
+    parsed = parse_command_line(text, [name])
     if parsed is not None:
         assert parsed.word and "@" not in parsed.word
         assert not parsed.word[0].isspace()
 
 
 def test_the_command_parser_understands_the_forms_people_type() -> None:
-    assert parse_command_line("/hilfe", "AGBot") is not None
-    assert parse_command_line("!hilfe rolle", "AGBot").args == "rolle"  # type: ignore[union-attr]
-    assert parse_command_line("/hilfe@agbot", "AGBot").word == "hilfe"  # type: ignore[union-attr]
-    assert parse_command_line("/hilfe@OtherBot", "AGBot") is None
-    assert parse_command_line("AGBot: hilfe", "AGBot").by_name  # type: ignore[union-attr]
-    assert parse_command_line("hallo zusammen", "AGBot") is None
-    assert parse_command_line("/ hilfe", "AGBot") is None
+    assert parse_command_line("/hilfe", ["AGBot"]) is not None
+    assert parse_command_line("!hilfe rolle", ["AGBot"]).args == "rolle"  # type: ignore[union-attr]
+    assert parse_command_line("/hilfe@agbot", ["AGBot"]).word == "hilfe"  # type: ignore[union-attr]
+    assert parse_command_line("/hilfe@OtherBot", ["AGBot"]) is None
+    assert parse_command_line("AGBot: hilfe", ["AGBot"]).by_name  # type: ignore[union-attr]
+    assert parse_command_line("hallo zusammen", ["AGBot"]) is None
+    assert parse_command_line("/ hilfe", ["AGBot"]) is None
