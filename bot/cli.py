@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 import tempfile
@@ -17,10 +16,9 @@ from bot.config import Config, ConfigError, load_config
 from bot.console import ConsoleAdapter, parse_console_time
 from bot.demo import DEMO_CHAT, fill_demo
 from bot.logging_setup import setup_logging
+from bot.runner import run_messengers
 from core.clock import AdjustableClock
 from storage.database import create_engine, upgrade_schema
-
-log = logging.getLogger("agbot")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,13 +74,8 @@ async def _db_upgrade(config: Config) -> int:
 
 
 async def _run(config: Config) -> int:
-    configured = [name for name in ("telegram", "matrix") if getattr(config, name) is not None]
-    if configured:
-        log.error(
-            "this version has no adapter for %s yet; remove the section to use the console",
-            " and ".join(configured),
-        )
-        return 2
+    if config.telegram is not None or config.matrix is not None:
+        return await run_messengers(config)
     print(
         "agbot: no messenger configured ([telegram] or [matrix]); starting the console. "
         "Type /hilfe, ::chat NAME, ::user NAME, ::admin. End with Ctrl-D.",

@@ -1,0 +1,1 @@
+"""The Telegram adapter: python-telegram-bot inside the bot's own asyncio loop."""

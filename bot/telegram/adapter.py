@@ -1,0 +1,420 @@
+"""The Telegram adapter: updates in, neutral messages to the router, replies out as HTML.
+
+python-telegram-bot runs inside the bot's own event loop (initialize/start/updater by
+hand, never ``run_polling``), so other messengers and the scheduler share the loop.
+It is the only module that knows Telegram's update and message types.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    CallbackQuery,
+    Chat,
+    ChatMember,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, TypeHandler
+
+from bot.config import TelegramConfig
+from bot.router import Router
+from bot.telegram.ratelimit import FloodLimiter
+from bot.telegram.render import keyboard_rows, render_html
+from core.commands import Permission
+from core.i18n import Translator
+from core.messages import ChatRef, Incoming, Mention, Reply, Sender
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+_PRESENT = {
+    ChatMember.OWNER,
+    ChatMember.ADMINISTRATOR,
+    ChatMember.MEMBER,
+    ChatMember.RESTRICTED,
+}
+_ADMINS = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}
+_COMMAND_WORD = re.compile(r"^[a-z0-9_]{1,32}$")
+_ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's "GroupAnonymousBot" user
+
+
+@dataclass
+class SendStats:
+    """What the adapter sent, and what it gave up on after every retry."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+class TelegramAdapter:
+    """Connects one Telegram bot account to the router."""
+
+    def __init__(
+        self,
+        config: TelegramConfig,
+        router: Router,
+        *,
+        rate_limiter: BaseRateLimiter[Any] | None = None,
+        poll_timeout: int = 30,
+        retry_delays: Sequence[float] = (0.5, 1, 2, 4),
+        admin_cache_seconds: float = 60,
+    ) -> None:
+        self._config = config
+        self._router = router
+        self._poll_timeout = poll_timeout
+        self._retry_delays = tuple(retry_delays)
+        self._admin_cache_seconds = admin_cache_seconds
+        self._admin_cache: dict[tuple[int, int], tuple[float, bool]] = {}
+        self.stats = SendStats()
+        builder = (
+            ApplicationBuilder()
+            .token(config.token)
+            .rate_limiter(rate_limiter if rate_limiter is not None else FloodLimiter())
+            .concurrent_updates(False)
+        )
+        if config.base_url:
+            builder = builder.base_url(config.base_url)
+        if config.base_file_url:
+            builder = builder.base_file_url(config.base_file_url)
+        self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+
+    @property
+    def bot(self) -> Bot:
+        return self.application.bot  # type: ignore[no-any-return]
+
+    @property
+    def bot_username(self) -> str:
+        return self.bot.username
+
+    async def start(self) -> None:
+        """Log in (getMe), publish the command menus and start polling or the webhook."""
+        await self.application.initialize()
+        self._router.add_bot_name(PLATFORM, self.bot_username)
+        await self.publish_commands()
+        await self.application.start()
+        updater = self.application.updater
+        assert updater is not None
+        if self._config.mode == "webhook":
+            await updater.start_webhook(
+                listen=self._config.webhook_listen,
+                port=self._config.webhook_port,
+                url_path=urlparse(self._config.webhook_url).path.lstrip("/"),
+                webhook_url=self._config.webhook_url,
+                secret_token=self._config.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await updater.start_polling(
+                poll_interval=0, timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES
+            )
+        log.info("telegram: running as @%s (%s)", self.bot_username, self._config.mode)
+
+    async def stop(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def publish_commands(self) -> None:
+        """Command menus from the registry: German for ``de`` clients, English otherwise."""
+        bot = self.bot
+        for scope, private in (
+            (BotCommandScopeAllPrivateChats(), True),
+            (BotCommandScopeAllGroupChats(), False),
+        ):
+            for language_code, language in (("de", "de"), (None, "en")):
+                translator = Translator(language)
+                commands = [
+                    BotCommand(command.word(language), translator.t(command.summary)[:256])
+                    for command in self._router.registry
+                    if command.where.allows(private)
+                    and command.permission < Permission.GLOBAL_ADMIN
+                    and _COMMAND_WORD.match(command.word(language))
+                ]
+                await bot.set_my_commands(commands, scope=scope, language_code=language_code)
+
+    # --- sending -------------------------------------------------------------------------
+
+    async def send(self, chat: ChatRef, reply: Reply) -> str | None:
+        """The notifier interface: send ``reply`` into a chat; the first message's id."""
+        ids = await self.deliver(int(chat.chat_id), reply)
+        return str(ids[0]) if ids else None
+
+    async def deliver(
+        self,
+        chat_id: int,
+        reply: Reply,
+        *,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
+    ) -> list[int]:
+        """Send a reply as HTML message(s), buttons under the last one, then its files."""
+        bot = self.bot
+        texts = render_html(reply)
+        rows = keyboard_rows(reply)
+        markup = (
+            InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                    for row in rows
+                ]
+            )
+            if rows
+            else None
+        )
+        sent: list[int] = []
+        target = chat_id
+        for index, text in enumerate(texts):
+            last = index == len(texts) - 1
+
+            def send_text(
+                chat: int, text: str = text, first: bool = index == 0, last: bool = last
+            ) -> Awaitable[Message]:
+                return bot.send_message(
+                    chat,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_parameters=(
+                        ReplyParameters(reply_to, allow_sending_without_reply=True)
+                        if reply_to is not None and first
+                        else None
+                    ),
+                    message_thread_id=thread_id,
+                    reply_markup=markup if last else None,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+
+            message, target = await self._send(send_text, target)
+            if message is not None:
+                sent.append(message.message_id)
+        for outgoing in reply.files:
+
+            def send_file(chat: int, outgoing: Any = outgoing) -> Awaitable[Message]:
+                return bot.send_document(
+                    chat,
+                    InputFile(outgoing.content, filename=outgoing.name),
+                    message_thread_id=thread_id,
+                )
+
+            message, target = await self._send(send_file, target)
+            if message is not None:
+                sent.append(message.message_id)
+        return sent
+
+    async def _send(
+        self, action: Callable[[int], Awaitable[Message]], chat_id: int
+    ) -> tuple[Message | None, int]:
+        """One send with retries; returns the message (None if given up) and the chat id used.
+
+        429s are waited out by the rate limiter first and here after its retries;
+        network errors and 5xx are retried with backoff; a group that became a
+        supergroup is followed to its new id. What still fails is logged and counted.
+        """
+        send_id = uuid.uuid4().hex[:8]
+        delays = [*self._retry_delays, None]
+        for delay in delays:
+            try:
+                message = await action(chat_id)
+                self.stats.sent += 1
+                return message, chat_id
+            except ChatMigrated as migrated:
+                await self._router.chat_moved(PLATFORM, str(chat_id), str(migrated.new_chat_id))
+                chat_id = migrated.new_chat_id
+                wait: float | None = 0
+            except RetryAfter as flood:
+                retry_after = flood.retry_after
+                wait = (
+                    retry_after.total_seconds()
+                    if isinstance(retry_after, timedelta)
+                    else float(retry_after)
+                )
+            except Forbidden as error:
+                if chat_id > 0:
+                    await self._router.private_reachability(PLATFORM, str(chat_id), False)
+                self._give_up(send_id, chat_id, error)
+                return None, chat_id
+            except BadRequest as error:
+                self._give_up(send_id, chat_id, error)
+                return None, chat_id
+            except NetworkError as error:
+                log.warning(
+                    "telegram: send %s to %s failed (%s), retrying", send_id, chat_id, error
+                )
+                wait = delay
+            if wait is None or delay is None:
+                break
+            self.stats.retried += 1
+            await asyncio.sleep(wait)
+        self._give_up(send_id, chat_id, "retries exhausted")
+        return None, chat_id
+
+    def _give_up(self, send_id: str, chat_id: int, reason: object) -> None:
+        self.stats.failed += 1
+        log.error("telegram: message %s to chat %s not delivered: %s", send_id, chat_id, reason)
+
+    # --- receiving -----------------------------------------------------------------------
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            await self._on_button(update.callback_query)
+        elif update.my_chat_member is not None:
+            await self._on_membership(update.my_chat_member)
+        elif update.message is not None:
+            await self._on_message(update.message)
+
+    async def _on_message(self, message: Message) -> None:
+        if message.migrate_to_chat_id is not None:
+            await self._router.chat_moved(
+                PLATFORM, str(message.chat.id), str(message.migrate_to_chat_id)
+            )
+            return
+        text = message.text or message.caption
+        if text is None or (message.from_user is None and message.sender_chat is None):
+            return
+        incoming = Incoming(
+            chat=_chat_ref(message.chat),
+            sender=await self._sender(message.chat, message.from_user, message.sender_chat, text),
+            text=text,
+            mentions=_mentions(message),
+            message_id=str(message.message_id),
+        )
+        reply = await self._router.handle(incoming)
+        if reply is not None:
+            await self.deliver(
+                message.chat.id,
+                reply,
+                reply_to=None if message.chat.type == Chat.PRIVATE else message.message_id,
+                thread_id=message.message_thread_id if message.is_topic_message else None,
+            )
+
+    async def _on_button(self, query: CallbackQuery) -> None:
+        message = query.message
+        if not query.data or message is None or not isinstance(message, Message):
+            await query.answer()
+            return
+        incoming = Incoming(
+            chat=_chat_ref(message.chat),
+            sender=await self._sender(message.chat, query.from_user, None, query.data),
+            text=query.data,
+            message_id=str(message.message_id),
+        )
+        reply = await self._router.handle(incoming)
+        if reply is None or reply.refused:
+            # A refused press gets a short notice on the button, not a message in the group.
+            text = reply.plain_text() if reply is not None else None
+            await query.answer(text=_shorten(text, 190) if text else None)
+            return
+        await query.answer()
+        await self.deliver(
+            message.chat.id,
+            reply,
+            reply_to=message.message_id if message.chat.type != Chat.PRIVATE else None,
+            thread_id=message.message_thread_id if message.is_topic_message else None,
+        )
+
+    async def _on_membership(self, change: ChatMemberUpdated) -> None:
+        chat = change.chat
+        was_in = change.old_chat_member.status in _PRESENT
+        is_in = change.new_chat_member.status in _PRESENT
+        if chat.type == Chat.PRIVATE:
+            # A person who blocks the bot shows up as the bot being kicked from their chat.
+            await self._router.private_reachability(PLATFORM, str(chat.id), is_in)
+            return
+        if is_in and not was_in:
+            await self.deliver(chat.id, await self._router.bot_joined(_chat_ref(chat)))
+        elif was_in and not is_in:
+            for notice in await self._router.bot_removed(_chat_ref(chat)):
+                if notice.platform == PLATFORM:
+                    await self.deliver(int(notice.account_id), notice.reply)
+
+    async def _sender(
+        self, chat: Chat, user: User | None, sender_chat: Chat | None, text: str
+    ) -> Sender:
+        if sender_chat is not None and sender_chat.id == chat.id:
+            # An anonymous admin writes as the group itself: a chat admin without a person.
+            return Sender(PLATFORM, str(chat.id), chat.title or str(chat.id), is_chat_admin=True)
+        assert user is not None
+        is_admin = False
+        # Only commands need to know; asking Telegram for every chat line would waste calls.
+        if chat.type != Chat.PRIVATE and text.lstrip()[:1] in ("/", "!"):
+            is_admin = await self._is_chat_admin(chat.id, user.id)
+        return Sender(PLATFORM, str(user.id), user.full_name, user.username, is_admin)
+
+    async def _is_chat_admin(self, chat_id: int, user_id: int) -> bool:
+        if user_id == _ANONYMOUS_ADMIN_BOT:
+            return True
+        now = time.monotonic()
+        cached = self._admin_cache.get((chat_id, user_id))
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        try:
+            member = await self.bot.get_chat_member(chat_id, user_id)
+            is_admin = member.status in _ADMINS
+        except NetworkError as error:
+            log.warning("telegram: getChatMember %s/%s failed: %s", chat_id, user_id, error)
+            return False
+        self._admin_cache[(chat_id, user_id)] = (now + self._admin_cache_seconds, is_admin)
+        return is_admin
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram: error while handling an update", exc_info=context.error)
+
+
+def _chat_ref(chat: Chat) -> ChatRef:
+    title = chat.title or chat.full_name or str(chat.id)
+    return ChatRef(PLATFORM, str(chat.id), chat.type == Chat.PRIVATE, title)
+
+
+def _mentions(message: Message) -> tuple[Mention, ...]:
+    entities = message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION])
+    if not entities and message.caption:
+        entities = message.parse_caption_entities(
+            [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+        )
+    mentions = []
+    for entity, text in sorted(entities.items(), key=lambda item: item[0].offset):
+        if entity.type == MessageEntity.TEXT_MENTION and entity.user is not None:
+            mentions.append(
+                Mention(
+                    text, PLATFORM, str(entity.user.id), entity.user.username, entity.user.full_name
+                )
+            )
+        elif entity.type == MessageEntity.MENTION:
+            mentions.append(Mention(text, PLATFORM, username=text.lstrip("@")))
+    return tuple(mentions)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
