@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -33,3 +34,16 @@ async def create_app(config: Config, clock: Clock) -> App:
     sessions = session_factory(engine)
     router = Router(sessions, build_registry(), config.bot, clock)
     return App(engine, sessions, router, clock)
+
+
+def freeze_startup_objects() -> None:
+    """Take everything created during start-up out of the garbage collector's view.
+
+    Imports, SQLAlchemy's mappers and the migration run leave about 85,000
+    long-lived objects. A full collection walks all of them (25-40 ms on a small
+    machine) and a busy command triggers one every few dozen calls, which set the
+    p99 latency. Frozen objects are never collected: right for objects that live
+    as long as the process. Call once, after the app and its adapters are built.
+    """
+    gc.collect()
+    gc.freeze()

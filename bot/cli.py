@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.app import create_app
+from bot.app import create_app, freeze_startup_objects
 from bot.config import Config, ConfigError, load_config
 from bot.console import ConsoleAdapter, parse_console_time
 from bot.demo import DEMO_CHAT, fill_demo
@@ -92,6 +92,7 @@ async def _console(config: Config, files: Path | None, now: str | None, demo: bo
         print(f"agbot: --now needs an ISO date-time, not {now!r}", file=sys.stderr)
         return 2
     app = await create_app(config, clock)
+    freeze_startup_objects()
     files_dir = files or Path(tempfile.mkdtemp(prefix="agbot-files-"))
     adapter = ConsoleAdapter(app.router, clock, sys.stdout, files_dir, config.bot.timezone)
     try:

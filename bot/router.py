@@ -25,7 +25,7 @@ from handlers.context import BotSettings, Context
 from handlers.permissions import check_allowed
 from handlers.texts import usage_line
 from storage import groups, people
-from storage.models import Role
+from storage.models import Role, WorkingGroup
 
 log = logging.getLogger(__name__)
 
@@ -118,14 +118,12 @@ class Router:
         person = await people.person_for_account(
             session, _seen(message), now, wrote_privately=message.chat.is_private
         )
-        group = None
+        group: WorkingGroup | None = None
         role: Role | None = None
         if not message.chat.is_private:
-            group = await groups.group_for_chat(
-                session, message.chat.platform, message.chat.chat_id
+            group, role = await groups.group_and_role_for_chat(
+                session, message.chat.platform, message.chat.chat_id, person.id
             )
-            if group is not None:
-                role = await groups.role_in(session, group.id, person.id)
         language = (
             person.language or self._settings.language
             if message.chat.is_private

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 
-from bot.app import create_app
+from bot.app import create_app, freeze_startup_objects
 from bot.config import Config
 from core.clock import SystemClock
 
@@ -23,6 +23,7 @@ async def run_messengers(config: Config) -> int:
 
     app = await create_app(config, SystemClock())
     adapter = TelegramAdapter(config.telegram, app.router)
+    freeze_startup_objects()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

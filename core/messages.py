@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -105,6 +106,12 @@ Line = tuple[Span, ...]
 Value = str | int | Span | Sequence[Span]
 
 
+@functools.lru_cache(maxsize=2048)
+def _parse_template(template: str) -> tuple[tuple[str, str | None], ...]:
+    """Literal text and placeholder names of a template, parsed once per template."""
+    return tuple((literal, name) for literal, name, _, _ in string.Formatter().parse(template))
+
+
 def fmt(template: str, **values: Value) -> list[Line]:
     """Fill ``{name}`` placeholders of a (translated) template with text or spans.
 
@@ -123,7 +130,7 @@ def fmt(template: str, **values: Value) -> list[Line]:
             if part:
                 current.append(Span(part))
 
-    for literal, name, _spec, _conv in string.Formatter().parse(template):
+    for literal, name in _parse_template(template):
         add_text(literal)
         if name is None:
             continue

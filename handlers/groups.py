@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from core.commands import Command, Permission, Where
 from core.errors import UsageError
 from core.i18n import N_
-from core.messages import Choice, Reply, bold, join_spans, mention
+from core.messages import Choice, Reply, Span, bold, join_spans, mention
 from handlers.context import Context
 from handlers.mentions import resolve_member
 from handlers.texts import role_name
@@ -15,6 +16,8 @@ from storage import dialogues, groups
 from storage.models import Role, WorkingGroup
 
 MAX_NAME_LENGTH = 100
+# A page of /mitglieder is one screenful in a chat and one Telegram message (4096 characters).
+MEMBERS_PER_PAGE = 50
 CONFIRMATION_TIMEOUT = timedelta(minutes=5)
 
 _PLATFORM_NAMES = {"telegram": "Telegram", "matrix": "Matrix", "console": N_("console")}
@@ -114,9 +117,7 @@ async def group_command(context: Context, args: str) -> Reply:
     session = context.session
     chats = await groups.chats_of(session, group.id)
     counts = await groups.count_by_role(session, group.id)
-    coordinators = [
-        m for m in await groups.members_of(session, group.id) if m.role is Role.COORDINATOR
-    ]
+    coordinators = await groups.members_of(session, group.id, role=Role.COORDINATOR)
     refs = await context.person_refs([(m.person_id, m.display_name) for m in coordinators])
     reply = context.reply()
     reply.add_spans([bold(group.name)])
@@ -202,24 +203,41 @@ async def _keep_one_coordinator(context: Context, group: WorkingGroup, *, leavin
 
 async def members_command(context: Context, args: str) -> Reply:
     group = context.require_group()
-    members = await groups.members_of(context.session, group.id)
-    # Names, not mentions: listing members must not ping a thousand people.
-    reply = context.reply(
-        "Members of {group} ({count}):", group=bold(group.name), count=len(members)
+    page = _page_number(args)
+    members, total = await groups.member_page(
+        context.session, group.id, MEMBERS_PER_PAGE, (page - 1) * MEMBERS_PER_PAGE
     )
-    coordinator = role_name(context.translator, Role.COORDINATOR)
-    member = role_name(context.translator, Role.MEMBER)
-    for row in members:
-        reply.add(
-            "• {name} – {role}",
-            name=row.display_name,
-            role=coordinator if row.role is Role.COORDINATOR else member,
+    pages = max(1, math.ceil(total / MEMBERS_PER_PAGE))
+    if page > pages:
+        raise context.refuse(
+            "{group} has {pages} page(s) of members.", group=group.name, pages=pages
         )
+    # Names, not mentions: listing members must not ping everybody.
+    reply = context.reply("Members of {group} ({count}):", group=bold(group.name), count=total)
+    names = {role: role_name(context.translator, role) for role in Role}
+    # One plain span per line: the list is long, and nothing in it needs a template.
+    reply.lines.extend((Span(f"• {row.display_name} – {names[row.role]}"),) for row in members)
     if not members:
         reply.add(
             context.t("No members yet. Join with {join}."), join=context.command_word("beitreten")
         )
+    if pages > 1:
+        reply.add(
+            context.t("Page {page} of {pages}. Next page: {command}"),
+            page=page,
+            pages=pages,
+            command=f"{context.command_word('mitglieder')} {page % pages + 1}",
+        )
     return reply.build()
+
+
+def _page_number(args: str) -> int:
+    words = args.split()
+    if not words:
+        return 1
+    if len(words) != 1 or not words[0].isdigit() or int(words[0]) < 1:
+        raise UsageError()
+    return int(words[0])
 
 
 async def role_command(context: Context, args: str) -> Reply:
@@ -296,9 +314,9 @@ COMMANDS = [
     Command(
         name="mitglieder",
         alias="members",
-        usage="",
+        usage=N_("[page]"),
         summary=N_("Lists the members of this chat's AG with their roles."),
-        details="",
+        details=N_("Long lists come in pages of 50 members."),
         handler=members_command,
         where=Where.GROUP,
         needs_group=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -125,6 +125,30 @@ async def chats_of(session: AsyncSession, group_id: int) -> list[ChatBinding]:
     return list(rows)
 
 
+# Built once: this lookup runs for every command in a group chat.
+_GROUP_AND_ROLE = (
+    select(WorkingGroup, Membership.role)
+    .join(ChatBinding, ChatBinding.group_id == WorkingGroup.id)
+    .outerjoin(
+        Membership,
+        (Membership.group_id == WorkingGroup.id) & (Membership.person_id == bindparam("person")),
+    )
+    .where(ChatBinding.platform == bindparam("platform"), ChatBinding.chat_id == bindparam("chat"))
+)
+
+
+async def group_and_role_for_chat(
+    session: AsyncSession, platform: str, chat_id: str, person_id: int
+) -> tuple[WorkingGroup | None, Role | None]:
+    """The AG a chat belongs to and the person's role in it, in one query."""
+    row = (
+        await session.execute(
+            _GROUP_AND_ROLE, {"platform": platform, "chat": chat_id, "person": person_id}
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
 async def role_in(session: AsyncSession, group_id: int, person_id: int) -> Role | None:
     return await session.scalar(
         select(Membership.role).where(
@@ -160,18 +184,50 @@ class MemberRow:
     role: Role
 
 
-async def members_of(session: AsyncSession, group_id: int) -> list[MemberRow]:
-    """Members with roles, coordinators first, then by name."""
-    # CASE, not the enum's sort order: PostgreSQL sorts native enums by declaration.
-    coordinators_first = case((Membership.role == Role.COORDINATOR, 0), else_=1)
+# CASE, not the enum's sort order: PostgreSQL sorts native enums by declaration.
+_COORDINATORS_FIRST = case((Membership.role == Role.COORDINATOR, 0), else_=1)
+_MEMBER_ORDER = (_COORDINATORS_FIRST, Person.sort_name, Person.id)
+
+
+async def members_of(
+    session: AsyncSession, group_id: int, *, role: Role | None = None
+) -> list[MemberRow]:
+    """Members with roles, coordinators first, then by name; optionally only one role."""
     # Plain columns instead of ORM entities: an AG may have a thousand members.
-    rows = await session.execute(
+    query = (
         select(Person.id, Person.display_name, Membership.role)
         .join(Membership, Membership.person_id == Person.id)
         .where(Membership.group_id == group_id)
-        .order_by(coordinators_first, func.lower(Person.display_name), Person.id)
+        .order_by(*_MEMBER_ORDER)
     )
-    return [MemberRow(pid, name, role) for pid, name, role in rows]
+    if role is not None:
+        query = query.where(Membership.role == role)
+    rows = await session.execute(query)
+    return [MemberRow(pid, name, member_role) for pid, name, member_role in rows]
+
+
+# Built once; the window count gives the total with the page, saving a round trip.
+_MEMBER_PAGE = (
+    select(Person.id, Person.display_name, Membership.role, func.count().over())
+    .join(Membership, Membership.person_id == Person.id)
+    .where(Membership.group_id == bindparam("group"))
+    .order_by(*_MEMBER_ORDER)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+
+
+async def member_page(
+    session: AsyncSession, group_id: int, limit: int, offset: int
+) -> tuple[list[MemberRow], int]:
+    """One page of :func:`members_of` and the number of all members."""
+    rows = (
+        await session.execute(_MEMBER_PAGE, {"group": group_id, "limit": limit, "offset": offset})
+    ).all()
+    if not rows:
+        total = sum((await count_by_role(session, group_id)).values())
+        return [], total
+    return [MemberRow(pid, name, role) for pid, name, role, _ in rows], rows[0][3]
 
 
 async def count_by_role(session: AsyncSession, group_id: int) -> dict[Role, int]:

@@ -73,8 +73,15 @@ class Person(Base):
 
     __tablename__ = "persons"
 
+    def rename(self, display_name: str) -> None:
+        self.display_name = display_name
+        self.sort_name = display_name.casefold()
+
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     display_name: Mapped[str] = mapped_column(String(200))
+    # Case-folded display name, kept by Python: SQL's lower() folds only ASCII on SQLite,
+    # and sorting on a stored key is much cheaper than calling lower() per row.
+    sort_name: Mapped[str] = mapped_column(String(200))
     language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, delete, func, select, update
+from sqlalchemy import ForeignKey, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Base, LinkCode, Membership, PendingConfirmation, Person, Role
@@ -25,6 +25,14 @@ class SeenAccount:
     username: str | None = None
 
 
+# Built once: this lookup runs for every message the bot sees.
+_ACCOUNT_WITH_PERSON = (
+    select(Account, Person)
+    .join(Person, Person.id == Account.person_id)
+    .where(Account.platform == bindparam("platform"), Account.account_id == bindparam("account_id"))
+)
+
+
 async def person_for_account(
     session: AsyncSession,
     seen: SeenAccount,
@@ -40,13 +48,12 @@ async def person_for_account(
     """
     row = (
         await session.execute(
-            select(Account, Person)
-            .join(Person, Person.id == Account.person_id)
-            .where(Account.platform == seen.platform, Account.account_id == seen.account_id)
+            _ACCOUNT_WITH_PERSON, {"platform": seen.platform, "account_id": seen.account_id}
         )
     ).first()
     if row is None:
-        person = Person(display_name=seen.display_name, language=language, created_at=now)
+        person = Person(language=language, created_at=now)
+        person.rename(seen.display_name)
         session.add(person)
         await session.flush()
         session.add(
@@ -73,7 +80,7 @@ async def person_for_account(
         account.username_key = username_key(seen.username)
         account.last_seen_at = now
         if person.display_name != seen.display_name:
-            person.display_name = seen.display_name
+            person.rename(seen.display_name)
     return person
 
 
@@ -123,7 +130,7 @@ async def find_members_by_name(session: AsyncSession, group_id: int, name: str) 
     rows = await session.scalars(
         select(Person)
         .join(Membership, Membership.person_id == Person.id)
-        .where(Membership.group_id == group_id, func.lower(Person.display_name) == name.lower())
+        .where(Membership.group_id == group_id, Person.sort_name == name.casefold())
     )
     return list(rows)
 

@@ -417,3 +417,24 @@ async def test_a_restarted_bot_sees_the_same_ags_and_members(
         assert WF in out and VERKEHR not in out
     finally:
         await second.close()
+
+
+async def test_long_member_lists_come_in_pages_of_fifty(bot: ConsoleBot) -> None:
+    await bot.say("::chat gross", "::admin", "/einrichten AG Groß")
+    lines: list[str] = []
+    for number in range(1, 120):
+        lines += [f"::user m{number:03d}", "/beitreten"]
+    await bot.say(*lines)
+
+    first = await bot.say("::user you", "/mitglieder")
+    assert "(120)" in first.splitlines()[0]
+    assert first.count("• ") == 50
+    assert "• you – Koordination" in first  # German wording: coordinators come first
+    assert "Seite 1 von 3" in first and "/mitglieder 2" in first  # German wording
+
+    last = await bot.say("/mitglieder 3")
+    assert last.count("• ") == 20
+    assert "m119" in last and "m001" not in last
+
+    assert "3 Seite(n)" in await bot.say("/mitglieder 4")  # German wording
+    assert "Verwendung: /mitglieder [Seite]" in await bot.say("/mitglieder zwei")

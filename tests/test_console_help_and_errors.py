@@ -234,7 +234,7 @@ async def test_help_for_a_member_leaves_out_coordinator_and_admin_commands(bot: 
     listed = listed_commands(out)
     assert {"/help", "/group", "/join", "/leave", "/members", "/language"} <= listed
     assert not {"/role", "/setup", "/link"} & listed
-    assert "/members – Lists the members of this chat's AG with their roles." in out
+    assert "/members [page] – Lists the members of this chat's AG with their roles." in out
 
 
 async def test_help_for_a_coordinator_adds_role(bot: ConsoleBot) -> None:
