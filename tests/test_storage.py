@@ -131,3 +131,20 @@ async def test_link_codes_work_once_and_expire(database_url: str) -> None:
         later = NOW + timedelta(minutes=11)
         assert await dialogues.redeem_link_code(session, "WXYZ6789", later) is None
     await engine.dispose()
+
+
+async def test_the_migrations_create_exactly_the_models(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from storage.models import Base
+
+    engine = await _migrated(database_url)
+
+    def differences(connection):  # type: ignore[no-untyped-def]
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+    async with engine.connect() as connection:
+        diff = await connection.run_sync(differences)
+    assert diff == [], "models and migrations disagree; write a migration"
+    await engine.dispose()
