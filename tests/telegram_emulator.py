@@ -1446,6 +1446,10 @@ class TelegramEmulator:
         reply_to = self._reply_target(chat, params)
         message = self._new_message(chat, dict(self._bot_user))
         message.update(content)
+        for entity in message.get("entities", []):
+            if entity.get("type") == "text_mention":
+                # Telegram answers with the whole user object of a tg://user?id= link.
+                entity["user"] = self._user(int(entity["user"]["id"]))
         self._apply_thread_and_reply(
             message, chat, _as_int(params.get("message_thread_id")), reply_to
         )
