@@ -251,18 +251,11 @@ async def test_removal_is_reported_to_coordinators_and_blocking_is_remembered(
     assert "AG WF Gruppe" in notice["text"]
 
     world.tg.push_my_chat_member(ANNA, ANNA, "member", "kicked")  # Anna blocks the bot
-
-    async def reachable() -> bool | None:
-        async with world.app.sessions() as session:
-            return await session.scalar(
-                select(Account.reachable_privately).where(Account.account_id == str(ANNA))
-            )
-
     for _ in range(50):
-        if await reachable() is False:
+        if await _reachable(world, ANNA) is False:
             break
         await asyncio.sleep(0.05)
-    assert await reachable() is False
+    assert await _reachable(world, ANNA) is False
 
 
 async def test_a_file_reply_is_sent_as_a_document(world: World) -> None:
@@ -307,3 +300,29 @@ async def test_webhook_mode_checks_the_secret_on_every_request(database_url: str
         finally:
             await world.adapter.stop()
             await world.app.close()
+
+
+async def _reachable(world: World, account_id: int) -> bool | None:
+    async with world.app.sessions() as session:
+        return await session.scalar(
+            select(Account.reachable_privately).where(Account.account_id == str(account_id))
+        )
+
+
+async def test_a_403_from_a_blocked_person_marks_them_unreachable(world: World) -> None:
+    await world.say(BEN, BEN, "/start")
+    assert await _reachable(world, BEN) is True
+    world.tg.blocked_users.add(BEN)
+    await world.adapter.deliver(BEN, Reply(lines=((Span("Erinnerung"),),)))
+    assert await _reachable(world, BEN) is False
+    assert world.adapter.stats.failed == 1
+
+
+async def test_a_message_that_cannot_be_delivered_is_logged_and_counted(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    world.tg.fail_next("sendMessage", status=502, times=10)
+    assert await world.adapter.deliver(ANNA, Reply(lines=((Span("Hallo"),),))) == []
+    assert world.adapter.stats.failed == 1
+    assert world.adapter.stats.retried == 2  # the test adapter retries twice
+    assert any("not delivered" in record.getMessage() for record in caplog.records)
