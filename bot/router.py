@@ -46,10 +46,19 @@ class Router:
         self._clock = clock
         # The names people address the bot by, per messenger ("/hilfe@AGBot", "AGBot: hilfe").
         self._bot_names: dict[str, set[str]] = {}
+        # The prefix shown in texts, per messenger ("/" unless an adapter says otherwise).
+        self._prefixes: dict[str, str] = {}
 
     def add_bot_name(self, platform: str, name: str) -> None:
         """An adapter tells the router the bot's own name on its messenger."""
         self._bot_names.setdefault(platform, set()).add(name)
+
+    def set_command_prefix(self, platform: str, prefix: str) -> None:
+        """How commands are written in texts for this messenger (Matrix: "!")."""
+        self._prefixes[platform] = prefix
+
+    def _prefix(self, platform: str) -> str:
+        return self._prefixes.get(platform, "/")
 
     @property
     def settings(self) -> BotSettings:
@@ -68,9 +77,9 @@ class Router:
         command = self._registry.find(parsed.word)
         if command is None and parsed.by_name:
             return None
-        return await self.run(message, command, parsed.word, parsed.args)
+        return await self._run(message, command, parsed.word, parsed.args)
 
-    async def run(
+    async def _run(
         self,
         message: Incoming,
         command: Command[Context] | None,
@@ -92,7 +101,10 @@ class Router:
             return replace(refusal.reply, refused=True)
         except UsageError as error:
             assert command is not None
-            return replace(self._usage(translator, command, error.detail), refused=True)
+            usage = self._usage(
+                translator, command, error.detail, self._prefix(message.chat.platform)
+            )
+            return replace(usage, refused=True)
         except Exception:
             error_id = uuid.uuid4().hex[:8]
             # The stack trace goes to the log with an id the user can quote; never into the chat.
@@ -140,6 +152,7 @@ class Router:
             clock=self._clock,
             settings=self._settings,
             registry=self._registry,
+            prefix=self._prefix(message.chat.platform),
         )
 
     def _level(self, message: Incoming, role: Role | None) -> Permission:
@@ -163,26 +176,28 @@ class Router:
             return context.reply(
                 "Unknown command /{word}. Did you mean {suggestion}? All commands: {help}",
                 word=word,
-                suggestion=f"/{suggestion.word(context.language)}",
+                suggestion=f"{context.prefix}{suggestion.word(context.language)}",
                 help=help_word,
             ).build()
         return context.reply(
             "Unknown command /{word}. All commands: {help}", word=word, help=help_word
         ).build()
 
-    def _usage(self, translator: Translator, command: Command[Context], detail: str) -> Reply:
+    def _usage(
+        self, translator: Translator, command: Command[Context], detail: str, prefix: str
+    ) -> Reply:
         builder = ReplyBuilder()
         if detail:
             # Already translated and filled in; it may quote user input, so no second formatting.
             builder.lines.extend((Span(line),) for line in detail.split("\n"))
-        builder.add(translator.t("Usage: {usage}"), usage=usage_line(translator, command))
+        builder.add(translator.t("Usage: {usage}"), usage=usage_line(translator, command, prefix))
         return builder.build()
 
     async def bot_joined(self, chat: ChatRef) -> Reply:
         """The bot was added to a group chat: the introduction to post there."""
         async with self._sessions() as session, session.begin():
             return await chat_events.bot_joined(
-                session, chat, self._registry, self._settings.language
+                session, chat, self._registry, self._settings.language, self._prefix(chat.platform)
             )
 
     async def bot_removed(self, chat: ChatRef) -> list[chat_events.PrivateNotice]:
@@ -191,6 +206,11 @@ class Router:
             return await chat_events.bot_removed(
                 session, chat, self._clock.now(), self._settings.language
             )
+
+    async def unreadable_message(self, chat: ChatRef) -> Reply:
+        """The notice for a chat where the bot could not decrypt a message."""
+        async with self._sessions() as session:
+            return await chat_events.unreadable_message(session, chat, self._settings.language)
 
     async def chat_moved(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
         """A chat got a new id (Telegram group → supergroup); nothing bound to it is lost."""
@@ -213,15 +233,17 @@ class Router:
             )
             language = person.language
         if message.chat.is_private and message.text.strip():
-            return self._not_a_command(Translator(language or self._settings.language))
+            translator = Translator(language or self._settings.language)
+            return self._not_a_command(translator, self._prefix(message.chat.platform))
         return None
 
-    def _not_a_command(self, translator: Translator) -> Reply:
+    def _not_a_command(self, translator: Translator, prefix: str) -> Reply:
         help_command = self._registry.find("hilfe")
+        word = help_command.word(translator.language) if help_command else "hilfe"
         return ReplyBuilder(
             lines=fmt(
                 translator.t("I only understand commands. Send {help} for the list."),
-                help=f"/{help_command.word(translator.language)}" if help_command else "/hilfe",
+                help=f"{prefix}{word}",
             )
         ).build()
 

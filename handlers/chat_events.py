@@ -27,9 +27,9 @@ class PrivateNotice:
     reply: Reply
 
 
-def _word(registry: CommandRegistry[Context], name: str, language: str) -> str:
+def _word(registry: CommandRegistry[Context], name: str, language: str, prefix: str) -> str:
     command = registry.find(name)
-    return f"/{command.word(language) if command else name}"
+    return f"{prefix}{command.word(language) if command else name}"
 
 
 async def bot_joined(
@@ -37,6 +37,7 @@ async def bot_joined(
     chat: ChatRef,
     registry: CommandRegistry[Context],
     default_language: str,
+    prefix: str = "/",
 ) -> Reply:
     """The bot was added to a group: introduce itself, or greet the AG back."""
     group = await groups.set_binding_active(session, chat.platform, chat.chat_id, True)
@@ -46,7 +47,7 @@ async def bot_joined(
         lines = fmt(
             translator.t("Hello again! This chat belongs to {group}. All commands: {help}"),
             group=bold(group.name),
-            help=_word(registry, "hilfe", language),
+            help=_word(registry, "hilfe", language, prefix),
         )
     else:
         lines = fmt(
@@ -55,9 +56,9 @@ async def bot_joined(
                 "this chat to an AG with {setup}; members then join with {join}. "
                 "All commands: {help}"
             ),
-            setup=f"{_word(registry, 'einrichten', language)} {translator.t('<name>')}",
-            join=_word(registry, "beitreten", language),
-            help=_word(registry, "hilfe", language),
+            setup=f"{_word(registry, 'einrichten', language, prefix)} {translator.t('<name>')}",
+            join=_word(registry, "beitreten", language, prefix),
+            help=_word(registry, "hilfe", language, prefix),
         )
     return ReplyBuilder(lines=lines).build()
 
@@ -84,3 +85,17 @@ async def bot_removed(
             PrivateNotice(address.platform, address.account_id, ReplyBuilder(lines=lines).build())
         )
     return notices
+
+
+async def unreadable_message(session: AsyncSession, chat: ChatRef, default_language: str) -> Reply:
+    """Said in an encrypted room when the bot could not decrypt a message."""
+    group = await groups.group_for_chat(session, chat.platform, chat.chat_id)
+    translator = Translator(group.language if group else default_language)
+    return ReplyBuilder(
+        lines=fmt(
+            translator.t(
+                "I could not read a message here (it was encrypted for devices I do not have "
+                "keys for). If it was a command for me, please send it again."
+            )
+        )
+    ).build()

@@ -43,6 +43,8 @@ class Context:
     registry: CommandRegistry[Context]
     command: Command[Context] | None = None
     confirmed: bool = False
+    # How commands are written on this messenger: "!" on Matrix, where clients take "/" themselves.
+    prefix: str = "/"
     _refs: dict[int, PersonRef] = field(default_factory=dict)
 
     @property
@@ -86,10 +88,10 @@ class Context:
         return f"{self.command_word('einrichten')} {self.t('<name>')}"
 
     def command_word(self, command_name: str) -> str:
-        """``/name`` of a registered command in the reader's language."""
+        """``/name`` (``!name`` on Matrix) of a registered command in the reader's language."""
         command = self.registry.find(command_name)
         word = command.word(self.language) if command else command_name
-        return f"/{word}"
+        return f"{self.prefix}{word}"
 
     def without_mentions(self, args: str) -> str:
         """The arguments with every mention of the message taken out."""

@@ -38,7 +38,7 @@ async def help_command(context: Context, args: str) -> Reply:
     for command in visible_commands(context):
         reply.add(
             "{usage} – {summary}",
-            usage=usage_line(context.translator, command),
+            usage=usage_line(context.translator, command, context.prefix),
             summary=context.t(command.summary),
         )
     if not context.is_private and context.group is None:
@@ -61,13 +61,15 @@ def _details(context: Context, word: str) -> Reply:
     if command is None:
         raise UsageError(context.t("I do not know the command /{word}.").format(word=word))
     reply = context.reply()
-    reply.add_spans([bold(usage_line(context.translator, command))])
+    reply.add_spans([bold(usage_line(context.translator, command, context.prefix))])
     reply.add(context.t(command.summary))
     if command.details:
         reply.add(context.t(command.details))
     reply.add(
         context.t("Also works as: {words}"),
-        words=", ".join(f"/{w}" for w in (command.name, command.alias, *command.hidden_aliases)),
+        words=", ".join(
+            f"{context.prefix}{w}" for w in (command.name, command.alias, *command.hidden_aliases)
+        ),
     )
     reply.add(
         context.t("Who may use it: {who}, {where}."),

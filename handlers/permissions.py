@@ -9,7 +9,7 @@ from handlers.texts import permission_name
 
 def check_allowed(context: Context, command: Command[Context]) -> None:
     """Refuse with the reason when ``command`` is not for this chat or this person."""
-    word = f"/{command.word(context.language)}"
+    word = f"{context.prefix}{command.word(context.language)}"
     if not command.where.allows(context.is_private):
         if context.is_private:
             raise context.refuse("{command} only works in a group chat.", command=word)

@@ -30,9 +30,9 @@ def role_name(translator: Translator, role: Role) -> str:
     return translator.t(_ROLE_NAMES[role])
 
 
-def usage_line(translator: Translator, command: Command[Any]) -> str:
+def usage_line(translator: Translator, command: Command[Any], prefix: str = "/") -> str:
     """``/rolle @person koordination|mitglied`` in the reader's language."""
-    word = f"/{command.word(translator.language)}"
+    word = f"{prefix}{command.word(translator.language)}"
     if not command.usage:
         return word
     return f"{word} {translator.t(command.usage)}"
