@@ -326,3 +326,41 @@ async def test_a_message_that_cannot_be_delivered_is_logged_and_counted(
     assert world.adapter.stats.failed == 1
     assert world.adapter.stats.retried == 2  # the test adapter retries twice
     assert any("not delivered" in record.getMessage() for record in caplog.records)
+
+
+def _most_in_any_window(times: list[float], period: float) -> int:
+    times = sorted(times)
+    return max(
+        sum(1 for other in times[index:] if other - start < period)
+        for index, start in enumerate(times)
+    )
+
+
+async def test_the_flood_limiter_keeps_every_window(database_url: str) -> None:
+    async with TelegramEmulator() as tg:
+        world = await _start_world(tg, database_url)
+        await world.adapter.stop()
+        limited = TelegramAdapter(
+            _telegram_config(tg),
+            world.app.router,
+            rate_limiter=FloodLimiter(overall_per_second=5, group_per_minute=20),
+            poll_timeout=1,
+        )
+        await limited.start()
+        try:
+            tg.clear_calls()
+            chats = [1000 + n for n in range(12)]
+            one_line = Reply(lines=((Span("Hallo"),),))
+            # 12 chats at once and three messages to one person, all queued together.
+            await asyncio.gather(
+                *(limited.deliver(chat, one_line) for chat in chats),
+                *(limited.deliver(ANNA, one_line) for _ in range(3)),
+            )
+            sent = tg.calls_of("sendMessage")
+            assert len(sent) == 15 and limited.stats.failed == 0
+            assert _most_in_any_window([c.at for c in sent], 1.0) <= 5
+            to_anna = [c.at for c in sent if str(c.params["chat_id"]) == str(ANNA)]
+            assert _most_in_any_window(to_anna, 1.0) == 1
+        finally:
+            await limited.stop()
+            await world.app.close()
