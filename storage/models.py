@@ -20,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -192,3 +193,14 @@ class PendingConfirmation(Base):
     command: Mapped[str] = mapped_column(String(50))
     argument: Mapped[str] = mapped_column(String(1000))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AdapterState(Base):
+    """Small values an adapter must keep across restarts (e.g. Matrix's sync token)."""
+
+    __tablename__ = "adapter_state"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
