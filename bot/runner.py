@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from typing import Protocol
 
 from bot.app import create_app, freeze_startup_objects
 from bot.config import Config
@@ -13,26 +14,42 @@ from core.clock import SystemClock
 log = logging.getLogger(__name__)
 
 
+class Adapter(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 async def run_messengers(config: Config) -> int:
     """Start the configured adapters and keep them running; 0 on a clean stop."""
-    if config.matrix is not None:
-        log.error("this version has no Matrix adapter yet; remove [matrix] to start")
-        return 2
-    assert config.telegram is not None
-    from bot.telegram.adapter import TelegramAdapter
-
     app = await create_app(config, SystemClock())
-    adapter = TelegramAdapter(config.telegram, app.router)
+    adapters: list[Adapter] = []
+    if config.telegram is not None:
+        from bot.telegram.adapter import TelegramAdapter
+
+        adapters.append(TelegramAdapter(config.telegram, app.router))
+    if config.matrix is not None:
+        from bot.matrix.adapter import MatrixAdapter
+
+        adapters.append(MatrixAdapter(config.matrix, app.router, app.sessions, app.clock))
     freeze_startup_objects()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    started: list[Adapter] = []
     try:
-        await adapter.start()
+        for adapter in adapters:
+            try:
+                await adapter.start()
+            except Exception as error:  # a wrong token, an unreachable homeserver …
+                log.error("cannot start %s: %s", type(adapter).__name__, error)
+                return 1
+            started.append(adapter)
         await stop.wait()
         log.info("stopping")
     finally:
-        await adapter.stop()
+        for adapter in reversed(started):
+            await adapter.stop()
         await app.close()
     return 0

@@ -9,6 +9,7 @@ import pytest
 
 from tests.databases import backends, drop_database, fresh_database
 from tests.harness import ConsoleBot
+from tests.synapse_server import synapse_fixture  # noqa: F401  (one Synapse per test session)
 
 
 @pytest.fixture(params=backends())

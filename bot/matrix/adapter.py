@@ -1,0 +1,575 @@
+"""The Matrix adapter: room events in, neutral messages to the router, notices out.
+
+matrix-nio (with vodozemac for end-to-end encryption) runs inside the bot's own
+event loop. The device is created once and kept: its id and access token live in
+``store_path`` beside nio's key store, so the bot keeps its keys and never shows
+up as a new device. The sync token lives in the database and is saved only after
+a batch of events was handled, so a restart neither repeats nor loses commands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import aiohttp
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteMemberEvent,
+    JoinError,
+    LoginResponse,
+    MatrixInvitedRoom,
+    MatrixRoom,
+    MegolmEvent,
+    ReactionEvent,
+    RoomMemberEvent,
+    RoomMessageText,
+    RoomSendResponse,
+    SyncError,
+    SyncResponse,
+    UploadResponse,
+    WhoamiResponse,
+)
+from nio.exceptions import LocalProtocolError, SendRetryError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import MatrixConfig
+from bot.matrix.render import CHOICE_KEYS, render_matrix
+from bot.router import Router
+from core.clock import Clock
+from core.messages import ChatRef, Incoming, Mention, OutgoingFile, Reply, Sender
+from storage import adapter_state
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "matrix"
+SYNC_TOKEN_KEY = "sync_token"
+DIRECT_ROOM_PREFIX = "direct-room:"
+_PILL = re.compile(r'<a\s+href="https://matrix\.to/#/(@[^"?]+)[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_USER_ID = re.compile(r"(?<![\w@])@[a-z0-9._=\-/+]+:[a-zA-Z0-9.\-]+(?::\d+)?")
+# Room versions in which creators hold unlimited power without a power-levels entry.
+_CREATOR_POWER_VERSIONS = ("12",)
+MODERATOR_LEVEL = 50
+
+
+@dataclass
+class SendStats:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+class MatrixAdapter:
+    """Connects one Matrix account to the router."""
+
+    def __init__(
+        self,
+        config: MatrixConfig,
+        router: Router,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        *,
+        sync_timeout_ms: int = 30_000,
+        max_limit_exceeded: int = 5,
+        max_timeouts: int = 5,
+        retry_delays: Sequence[float] = (0.5, 1, 2, 4),
+        unreadable_notice_interval: float = 3600,
+    ) -> None:
+        self._config = config
+        self._router = router
+        self._sessions = sessions
+        self._clock = clock
+        self._sync_timeout_ms = sync_timeout_ms
+        self._retry_delays = tuple(retry_delays)
+        self._unreadable_interval = unreadable_notice_interval
+        self._unreadable_noticed: dict[str, float] = {}
+        self._creators: dict[str, set[str]] = {}
+        self._handled_invites: set[str] = set()
+        # Rooms that are a person's private chat with the bot (invited with is_direct).
+        self._direct_rooms: set[str] = set()
+        self._pending_introductions: set[str] = set()
+        self._joined_at: dict[str, int] = {}
+        self._started_ms = 0
+        self._first_sync = False
+        self._sync_task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.stats = SendStats()
+        self.synced = asyncio.Event()
+        self.store_path = Path(config.store_path)
+        client_config = AsyncClientConfig(
+            # nio retries 429s forever unless told otherwise.
+            max_limit_exceeded=max_limit_exceeded,
+            max_timeouts=max_timeouts,
+            store_sync_tokens=False,  # the database keeps the token, after handling
+            encryption_enabled=True,
+            **({"pickle_key": config.pickle_key} if config.pickle_key else {}),
+        )
+        self.client = AsyncClient(
+            config.homeserver,
+            config.user_id,
+            store_path=str(self.store_path),
+            config=client_config,
+        )
+
+    # --- life cycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Log in (or restore the device), then sync in the background."""
+        self.store_path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        await self._log_in()
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        for name in self._own_names(await self._display_name()):
+            self._router.add_bot_name(PLATFORM, name)
+        self._router.set_command_prefix(PLATFORM, self._config.command_prefix)
+        self.client.add_event_callback(self._on_text, RoomMessageText)
+        self.client.add_event_callback(self._on_reaction, ReactionEvent)
+        self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
+        self.client.add_event_callback(self._on_invite, InviteMemberEvent)
+        async with self._sessions() as session:
+            direct = await adapter_state.load_prefixed(session, PLATFORM, DIRECT_ROOM_PREFIX)
+        self._direct_rooms = set(direct)
+        self._started_ms = int(time.time() * 1000)
+        self._sync_task = asyncio.create_task(self._sync_loop(), name="matrix-sync")
+        log.info("matrix: running as %s (device %s)", self.client.user_id, self.client.device_id)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._sync_task is not None:
+            self._sync_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sync_task
+        await self.client.close()
+
+    async def _log_in(self) -> None:
+        credentials = self.store_path / "credentials.json"
+        if credentials.exists():
+            saved = json.loads(credentials.read_text(encoding="utf-8"))
+            self.client.restore_login(saved["user_id"], saved["device_id"], saved["access_token"])
+            return
+        if self._config.access_token:
+            self.client.access_token = self._config.access_token
+            who = await self.client.whoami()
+            if not isinstance(who, WhoamiResponse) or not who.device_id:
+                raise RuntimeError(f"matrix: the access token was not accepted: {who}")
+            device_id, token = who.device_id, self._config.access_token
+        else:
+            response = await self.client.login(
+                self._config.password, device_name=self._config.device_name
+            )
+            if not isinstance(response, LoginResponse):
+                raise RuntimeError(f"matrix: login as {self._config.user_id} failed: {response}")
+            device_id, token = response.device_id, response.access_token
+        # Written before use and readable only by us: it is the key to the account.
+        descriptor = os.open(credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(
+                {"user_id": self._config.user_id, "device_id": device_id, "access_token": token},
+                handle,
+            )
+        self.client.restore_login(self._config.user_id, device_id, token)
+
+    async def _display_name(self) -> str | None:
+        response = await self.client.get_displayname()
+        return getattr(response, "displayname", None)
+
+    def _own_names(self, display_name: str | None) -> list[str]:
+        localpart = self.client.user_id.split(":", 1)[0].lstrip("@")
+        return [name for name in (display_name, localpart, self.client.user_id) if name]
+
+    async def _sync_loop(self) -> None:
+        since = await self._load_state(SYNC_TOKEN_KEY)
+        # Without a token this is the bot's first start: what happened before is history.
+        self._first_sync = since is None
+        failures = 0
+        while not self._stopping:
+            response = await self.client.sync(
+                timeout=0 if self._first_sync else self._sync_timeout_ms,
+                since=since,
+                full_state=since is None,
+            )
+            if isinstance(response, SyncError):
+                failures += 1
+                log.warning("matrix: sync failed (%s), retrying", response.message)
+                await asyncio.sleep(min(30, 0.5 * 2**failures))
+                continue
+            failures = 0
+            # nio ran our callbacks inside sync(); only now is the batch handled.
+            await self._handle_left_rooms(response)
+            await self._keys_housekeeping()
+            await self._introduce_in_new_rooms()
+            since = response.next_batch
+            await self._save_state(SYNC_TOKEN_KEY, since)
+            self._first_sync = False
+            self.synced.set()
+
+    async def _introduce_in_new_rooms(self) -> None:
+        for room_id in list(self._pending_introductions):
+            room = self.client.rooms.get(room_id)
+            if room is None:
+                continue  # not in a sync yet: next time
+            self._pending_introductions.discard(room_id)
+            await self.deliver(room_id, await self._router.bot_joined(self._chat_ref(room)))
+
+    async def _keys_housekeeping(self) -> None:
+        client = self.client
+        await client.send_to_device_messages()
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
+
+    # --- receiving -----------------------------------------------------------------------
+
+    def _is_old(self, room_id: str, timestamp: int) -> bool:
+        """Events from before the bot joined the room, or history seen at the first start."""
+        if timestamp < self._joined_at.get(room_id, 0):
+            return True
+        return self._first_sync and timestamp < self._started_ms
+
+    async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
+        if event.sender == self.client.user_id or self._is_old(
+            room.room_id, event.server_timestamp
+        ):
+            return
+        text = _without_reply_fallback(event.body)
+        prefix = self._config.command_prefix
+        if prefix not in ("!", "/") and text.startswith(prefix):
+            text = "!" + text[len(prefix) :]
+        incoming = Incoming(
+            chat=self._chat_ref(room),
+            sender=await self._sender(room, event.sender),
+            text=text,
+            mentions=_mentions(event),
+            message_id=event.event_id,
+        )
+        reply = await self._router.handle(incoming)
+        if reply is not None:
+            await self.deliver(room.room_id, reply, in_reply_to=event.event_id, key=event.event_id)
+
+    async def _on_reaction(self, room: MatrixRoom, event: ReactionEvent) -> None:
+        if event.sender == self.client.user_id or self._is_old(
+            room.room_id, event.server_timestamp
+        ):
+            return
+        stored = await self._load_state(f"choices:{event.reacts_to}")
+        command = json.loads(stored).get(event.key) if stored else None
+        if command is None:
+            return
+        incoming = Incoming(
+            chat=self._chat_ref(room),
+            sender=await self._sender(room, event.sender),
+            text=command,
+            message_id=event.event_id,
+        )
+        reply = await self._router.handle(incoming)
+        if reply is not None:
+            await self.deliver(room.room_id, reply, in_reply_to=event.reacts_to, key=event.event_id)
+
+    async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        if self._is_old(room.room_id, event.server_timestamp):
+            return
+        log.warning(
+            "matrix: cannot decrypt %s from %s in %s (session %s)",
+            event.event_id,
+            event.sender,
+            room.room_id,
+            event.session_id,
+        )
+        # LocalProtocolError: a key request for this session is already under way.
+        with contextlib.suppress(LocalProtocolError):
+            await self.client.request_room_key(event)
+        now = time.monotonic()
+        last = self._unreadable_noticed.get(room.room_id)
+        if last is not None and now - last < self._unreadable_interval:
+            return
+        self._unreadable_noticed[room.room_id] = now
+        notice = await self._router.unreadable_message(self._chat_ref(room))
+        await self.deliver(room.room_id, notice)
+
+    async def _on_invite(self, room: MatrixInvitedRoom, event: InviteMemberEvent) -> None:
+        if event.state_key != self.client.user_id or event.membership != "invite":
+            return
+        if room.room_id in self._handled_invites:
+            return  # nio repeats the invite state until the invite is answered
+        self._handled_invites.add(room.room_id)
+        if not self._may_invite(event.sender):
+            log.info("matrix: declining invite to %s from %s", room.room_id, event.sender)
+            await self.client.room_leave(room.room_id)
+            return
+        response = await self.client.join(room.room_id)
+        if isinstance(response, JoinError):
+            log.warning("matrix: cannot join %s: %s", room.room_id, response.message)
+            return
+        self._joined_at[room.room_id] = int(time.time() * 1000)
+        log.info("matrix: joined %s on invitation of %s", room.room_id, event.sender)
+        if event.content.get("is_direct"):
+            await self._remember_direct(room.room_id, event.sender)
+            return
+        # Like in a Telegram group, the bot introduces itself: once the room is in its sync.
+        self._pending_introductions.add(room.room_id)
+
+    async def _handle_left_rooms(self, response: SyncResponse) -> None:
+        """Rooms the bot was kicked or banned from: their bindings become inactive.
+
+        nio runs no event callbacks for left rooms, so the sync response is read here.
+        """
+        for room_id, info in response.rooms.leave.items():
+            for event in info.timeline.events:
+                if not isinstance(event, RoomMemberEvent):
+                    continue
+                if event.state_key != self.client.user_id or event.sender == self.client.user_id:
+                    continue
+                if event.membership not in ("leave", "ban"):
+                    continue
+                log.info("matrix: removed from %s by %s", room_id, event.sender)
+                room = self.client.rooms.get(room_id)
+                title = room.display_name if room is not None else room_id
+                chat = ChatRef(PLATFORM, room_id, room_id in self._direct_rooms, title)
+                for notice in await self._router.bot_removed(chat):
+                    if notice.platform == PLATFORM:
+                        direct = await self.open_direct_room(notice.account_id)
+                        if direct is not None:
+                            await self.deliver(direct, notice.reply)
+
+    def _may_invite(self, user_id: str) -> bool:
+        for allowed in self._config.allowed_inviters:
+            if allowed.startswith(":") and user_id.endswith(allowed):
+                return True
+            if user_id == allowed:
+                return True
+        return False
+
+    async def _sender(self, room: MatrixRoom, user_id: str) -> Sender:
+        name = room.user_name(user_id) or user_id
+        return Sender(PLATFORM, user_id, name, None, await self._is_chat_admin(room, user_id))
+
+    async def _is_chat_admin(self, room: MatrixRoom, user_id: str) -> bool:
+        if room.power_levels.get_user_level(user_id) >= MODERATOR_LEVEL:
+            return True
+        if room.room_version in _CREATOR_POWER_VERSIONS:
+            return user_id in await self._room_creators(room.room_id)
+        return False
+
+    async def _room_creators(self, room_id: str) -> set[str]:
+        """Who created the room: in version 12 they are not in the power levels at all."""
+        if room_id not in self._creators:
+            response = await self.client.room_get_state(room_id)
+            creators: set[str] = set()
+            for event in getattr(response, "events", []):
+                if event.get("type") == "m.room.create":
+                    # The create event's sender is the creator (the content field is gone).
+                    creators.add(event.get("sender", ""))
+                    creators.update(event.get("content", {}).get("additional_creators", []))
+            creators.discard("")
+            self._creators[room_id] = creators
+        return self._creators[room_id]
+
+    # --- sending -------------------------------------------------------------------------
+
+    async def send(self, chat: ChatRef, reply: Reply) -> str | None:
+        """The notifier interface: post ``reply`` into a room; the first event id."""
+        ids = await self.deliver(chat.chat_id, reply)
+        return ids[0] if ids else None
+
+    async def deliver(
+        self,
+        room_id: str,
+        reply: Reply,
+        *,
+        in_reply_to: str | None = None,
+        key: str | None = None,
+    ) -> list[str]:
+        """Send a reply as m.notice event(s), its files, and reactions for its choices.
+
+        ``key`` names what is being sent (the command's event id, later a reminder id):
+        the transaction ids derive from it, so a retried send is not posted twice.
+        """
+        key = key or uuid.uuid4().hex
+        sent: list[str] = []
+        for index, text in enumerate(render_matrix(reply)):
+            content: dict[str, Any] = {
+                "msgtype": "m.notice",
+                "body": text.body,
+                "format": "org.matrix.custom.html",
+                "formatted_body": text.formatted_body,
+                "m.mentions": {"user_ids": list(text.user_ids)},
+            }
+            if in_reply_to is not None and index == 0:
+                content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
+            event_id = await self._send(room_id, "m.room.message", content, _tx(key, "text", index))
+            if event_id is not None:
+                sent.append(event_id)
+        for index, outgoing in enumerate(reply.files):
+            event_id = await self._send_file(room_id, outgoing, _tx(key, "file", index))
+            if event_id is not None:
+                sent.append(event_id)
+        if reply.choices and sent:
+            await self._offer_choices(room_id, sent[-1] if not reply.files else sent[0], reply, key)
+        return sent
+
+    async def _offer_choices(self, room_id: str, event_id: str, reply: Reply, key: str) -> None:
+        choices = dict(zip(CHOICE_KEYS, (c.command for c in reply.choices), strict=False))
+        await self._save_state(f"choices:{event_id}", json.dumps(choices))
+        for index, reaction in enumerate(choices):
+            content = {
+                "m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": reaction}
+            }
+            await self._send(room_id, "m.reaction", content, _tx(key, "reaction", index))
+
+    async def _send_file(self, room_id: str, outgoing: OutgoingFile, tx_id: str) -> str | None:
+        encrypted = bool(self.client.rooms.get(room_id) and self.client.rooms[room_id].encrypted)
+        response, keys = await self.client.upload(
+            lambda *_: outgoing.content,
+            content_type=outgoing.mime_type,
+            filename=outgoing.name,
+            encrypt=encrypted,
+            filesize=len(outgoing.content),
+        )
+        if not isinstance(response, UploadResponse):
+            self._give_up(tx_id, room_id, response)
+            return None
+        content: dict[str, Any] = {
+            "msgtype": "m.file",
+            "body": outgoing.name,
+            "filename": outgoing.name,
+            "info": {"mimetype": outgoing.mime_type, "size": len(outgoing.content)},
+        }
+        if encrypted and keys:
+            content["file"] = {**keys, "url": response.content_uri}
+        else:
+            content["url"] = response.content_uri
+        return await self._send(room_id, "m.room.message", content, tx_id)
+
+    async def _send(
+        self, room_id: str, event_type: str, content: dict[str, Any], tx_id: str
+    ) -> str | None:
+        """One event with retries; the same transaction id each time, so no duplicates."""
+        for delay in (*self._retry_delays, None):
+            try:
+                # Someone may have joined since the last send: their devices need keys too.
+                if self.client.should_query_keys:
+                    await self.client.keys_query()
+                response = await self.client.room_send(
+                    room_id, event_type, content, tx_id=tx_id, ignore_unverified_devices=True
+                )
+            except (aiohttp.ClientError, TimeoutError, SendRetryError) as error:
+                response = None
+                reason: object = error
+            else:
+                if isinstance(response, RoomSendResponse):
+                    self.stats.sent += 1
+                    return str(response.event_id)
+                reason = response
+                if response.status_code not in (None, "M_LIMIT_EXCEEDED", "M_UNKNOWN"):
+                    break  # a permanent refusal (not in the room, forbidden …)
+            if delay is None:
+                break
+            self.stats.retried += 1
+            log.warning("matrix: send %s to %s failed (%s), retrying", tx_id, room_id, reason)
+            await asyncio.sleep(delay)
+        self._give_up(tx_id, room_id, reason)
+        return None
+
+    def _give_up(self, tx_id: str, room_id: str, reason: object) -> None:
+        self.stats.failed += 1
+        log.error("matrix: event %s to %s not delivered: %s", tx_id, room_id, reason)
+
+    async def open_direct_room(self, user_id: str) -> str | None:
+        """A direct room with ``user_id`` (created and remembered on first use)."""
+        known = await self._load_state(f"direct:{user_id}")
+        if known:
+            return known
+        response = await self.client.room_create(
+            is_direct=True,
+            invite=[user_id],
+            initial_state=[
+                {
+                    "type": "m.room.encryption",
+                    "state_key": "",
+                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                }
+            ],
+        )
+        room_id = getattr(response, "room_id", None)
+        if room_id is None:
+            log.warning("matrix: cannot open a direct room with %s: %s", user_id, response)
+            return None
+        await self._remember_direct(str(room_id), user_id)
+        return str(room_id)
+
+    def _chat_ref(self, room: MatrixRoom) -> ChatRef:
+        # Private means a direct chat (is_direct on the invite), not merely a small room:
+        # a new AG room has two members too.
+        private = room.room_id in self._direct_rooms
+        return ChatRef(PLATFORM, room.room_id, private, room.display_name or room.room_id)
+
+    async def _remember_direct(self, room_id: str, user_id: str) -> None:
+        """A person's private chat with the bot, found both ways (room → person → room)."""
+        self._direct_rooms.add(room_id)
+        await self._save_state(f"{DIRECT_ROOM_PREFIX}{room_id}", user_id)
+        await self._save_state(f"direct:{user_id}", room_id)
+
+    # --- state ---------------------------------------------------------------------------
+
+    async def _load_state(self, key: str) -> str | None:
+        async with self._sessions() as session:
+            value: str | None = await adapter_state.load(session, PLATFORM, key)
+            return value
+
+    async def _save_state(self, key: str, value: str) -> None:
+        async with self._sessions() as session, session.begin():
+            await adapter_state.save(session, PLATFORM, key, value, self._clock.now())
+
+
+def _tx(key: str, kind: str, index: int) -> str:
+    return hashlib.sha256(f"{key}|{kind}|{index}".encode()).hexdigest()[:32]
+
+
+def _without_reply_fallback(body: str) -> str:
+    """Drop the quoted "> <@user> …" lines clients put in front of a reply."""
+    lines = body.split("\n")
+    if lines and lines[0].startswith("> <@"):
+        while lines and lines[0].startswith(">"):
+            lines.pop(0)
+        if lines and not lines[0].strip():
+            lines.pop(0)
+    return "\n".join(lines)
+
+
+def _mentions(event: RoomMessageText) -> tuple[Mention, ...]:
+    found: list[Mention] = []
+    seen: set[str] = set()
+    if event.formatted_body:
+        for user_id, inner in _PILL.findall(event.formatted_body):
+            user_id = unquote(user_id)
+            label = html.unescape(_TAG.sub("", inner)).strip() or user_id
+            found.append(Mention(label, PLATFORM, account_id=user_id, display_name=label))
+            seen.add(user_id)
+    for user_id in _USER_ID.findall(event.body):
+        if user_id not in seen:
+            found.append(Mention(user_id, PLATFORM, account_id=user_id))
+            seen.add(user_id)
+    listed = event.source.get("content", {}).get("m.mentions", {}).get("user_ids", [])
+    for user_id in listed:
+        if isinstance(user_id, str) and user_id not in seen:
+            found.append(Mention(user_id, PLATFORM, account_id=user_id))
+            seen.add(user_id)
+    return tuple(found)

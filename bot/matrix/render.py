@@ -1,0 +1,93 @@
+"""Neutral replies as Matrix events: plain ``body``, HTML ``formatted_body``, pills.
+
+User-provided text is escaped in the HTML; a mention of a person with a Matrix
+account becomes a pill (a ``matrix.to`` link) and is listed in ``m.mentions``.
+Long replies are split at line boundaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import quote
+
+from core.messages import Line, Reply, Span
+
+# Events may be 64 KiB; HTML plus body plus JSON escaping stay well below with this.
+MAX_HTML_LENGTH = 16_000
+# Reactions the bot offers for a reply's choices, in order.
+CHOICE_KEYS = ("✅", "❌", "❔", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣")
+
+
+@dataclass(frozen=True)
+class MatrixText:
+    body: str
+    formatted_body: str
+    user_ids: tuple[str, ...]
+
+
+def pill_url(user_id: str) -> str:
+    return f"https://matrix.to/#/{quote(user_id, safe='@:')}"
+
+
+def _render_span(span: Span, user_ids: list[str]) -> str:
+    text = escape(span.text, quote=False)
+    if span.style == "bold":
+        return f"<strong>{text}</strong>"
+    if span.style == "code":
+        return f"<code>{text}</code>"
+    if span.style == "link" and span.url:
+        return f'<a href="{escape(span.url)}">{text}</a>'
+    if span.style == "mention" and span.person is not None:
+        user_id = span.person.account_on("matrix")
+        if user_id is not None:
+            user_ids.append(user_id)
+            return f'<a href="{escape(pill_url(user_id))}">{text}</a>'
+    return text
+
+
+def _lines_with_choices(reply: Reply) -> list[Line]:
+    lines = list(reply.lines)
+    if reply.choices:
+        lines.append(())
+        for key, choice in zip(CHOICE_KEYS, reply.choices, strict=False):
+            lines.append((Span(f"{key} {choice.label} ({choice.command})"),))
+    return lines
+
+
+def render_matrix(reply: Reply, limit: int = MAX_HTML_LENGTH) -> list[MatrixText]:
+    """The reply as one or more Matrix texts; choices become a list of reaction keys."""
+    texts: list[MatrixText] = []
+    bodies: list[str] = []
+    htmls: list[str] = []
+    user_ids: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if bodies and any(b.strip() for b in bodies):
+            texts.append(
+                MatrixText("\n".join(bodies), "<br>".join(htmls), tuple(dict.fromkeys(user_ids)))
+            )
+        bodies.clear()
+        htmls.clear()
+        user_ids.clear()
+        size = 0
+
+    for line in _lines_with_choices(reply):
+        html = "".join(_render_span(span, user_ids) for span in line)
+        body = "".join(span.text for span in line)
+        if len(html) > limit:
+            # A single enormous line (pasted text): split its plain text, styles dropped.
+            flush()
+            for start in range(0, len(body), limit // 6):
+                piece = body[start : start + limit // 6]
+                texts.append(MatrixText(piece, escape(piece, quote=False), ()))
+            continue
+        if size + len(html) + 4 > limit:
+            flush()
+        bodies.append(body)
+        htmls.append(html)
+        size += len(html) + 4
+    flush()
+    return texts
