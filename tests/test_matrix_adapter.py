@@ -356,3 +356,27 @@ async def test_being_removed_is_reported_to_the_coordinators_privately(
     assert not hasattr(kicked, "status_code") or kicked.status_code is None
     notice = await anna.wait_for_message(direct, "entfernt", since=mark, timeout=20)
     assert "AG Rauswurf" in notice.body
+
+
+async def test_plain_user_ids_mention_and_the_bot_opens_direct_rooms(
+    bot: Bot, humans: Humans
+) -> None:
+    anna = await humans.new("anna")
+    ben = await humans.new("ben")
+    room_id = await room_with_bot(anna, bot)
+    await anna.invite(room_id, ben.user_id)
+    await ben.join(room_id)
+    await ask(anna, room_id, "!einrichten AG Direkt", "angelegt")
+    await ask(ben, room_id, "!beitreten", "Willkommen")
+    promoted = await ask(anna, room_id, f"!rolle {ben.user_id} koordination", "hat jetzt")
+    assert "Ben" in promoted.body
+
+    direct = await bot.adapter.open_direct_room(ben.user_id)
+    assert direct is not None
+    assert await ben.wait_for_invite(direct, timeout=20) == direct
+    await ben.join(direct)
+    await asyncio.sleep(0.5)
+    await bot.adapter.deliver(direct, Reply(lines=((Span("Ihre Aufgabe ist fällig"),),)))
+    note = await ben.wait_for_message(direct, "fällig", timeout=20)
+    assert note.decrypted  # direct rooms the bot opens are encrypted
+    assert await bot.adapter.open_direct_room(ben.user_id) == direct  # reused, not a new one
