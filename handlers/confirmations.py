@@ -43,7 +43,8 @@ async def no_command(context: Context, args: str) -> Reply:
 COMMANDS = [
     Command(
         name="ja",
-        alias="yes",
+        # /yes and /no belong to meeting answers (/zusage, /absage).
+        alias="confirm",
         usage="",
         summary=N_("Confirms what I just asked you."),
         details="",
@@ -51,7 +52,7 @@ COMMANDS = [
     ),
     Command(
         name="nein",
-        alias="no",
+        alias="abort",
         usage="",
         summary=N_("Cancels what I just asked you."),
         details="",

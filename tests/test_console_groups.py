@@ -117,7 +117,7 @@ async def test_rebinding_asks_first_and_changes_nothing_without_an_answer(bot: C
     await found_ag(bot)
     out = await bot.say("::admin", f"/setup {VERKEHR}")
     assert f"This chat belongs to {WF}. Move it to {VERKEHR}?" in out
-    assert "/yes" in out and "/no" in out
+    assert "/confirm" in out and "/abort" in out
     out = await bot.say("/group")
     assert WF in out and VERKEHR not in out
     out = await bot.say("::dm", "/ag")
@@ -150,7 +150,7 @@ async def test_yes_performs_rebinding(bot: ConsoleBot) -> None:
 async def test_only_the_person_asked_can_confirm(bot: ConsoleBot) -> None:
     await found_ag(bot)
     await bot.say("::admin", f"/setup {VERKEHR}")
-    out = await bot.say("::user ben", "::admin", "/yes")
+    out = await bot.say("::user ben", "::admin", "/confirm")
     assert "There is nothing to confirm." in out
     out = await bot.say("/group")
     assert WF in out and VERKEHR not in out
@@ -159,7 +159,7 @@ async def test_only_the_person_asked_can_confirm(bot: ConsoleBot) -> None:
 async def test_confirmation_checks_the_rights_again(bot: ConsoleBot) -> None:
     await found_ag(bot)
     await bot.say("::admin", f"/setup {VERKEHR}", "::noadmin")
-    out = await bot.say("/yes")
+    out = await bot.say("/confirm")
     assert "Only chat admins may use /setup." in out
     out = await bot.say("/group")
     assert WF in out and VERKEHR not in out
@@ -168,7 +168,7 @@ async def test_confirmation_checks_the_rights_again(bot: ConsoleBot) -> None:
 async def test_confirmation_expires_after_five_minutes(bot: ConsoleBot) -> None:
     await found_ag(bot)
     await bot.say("::admin", f"/setup {VERKEHR}", "::now 2026-03-25T10:21")
-    out = await bot.say("/yes")
+    out = await bot.say("/confirm")
     assert "There is nothing to confirm." in out
     out = await bot.say("/group")
     assert WF in out and VERKEHR not in out

@@ -58,8 +58,8 @@ COMMANDS = [
     ("rolle", "role", "you", "ag-wf", [], " @ben coordinator", f"ben now is coordinator in {WF}."),
     ("sprache", "language", "you", "ag-wf", [], " en", "in the chats of AG WF from now on."),
     ("verknuepfen", "link", "ben", "dm", [], "", "Your code:"),
-    ("ja", "yes", "you", "ag-wf", ["::admin", "/setup AG Neu"], "", "AG Neu was created"),
-    ("nein", "no", "you", "ag-wf", ["::admin", "/setup AG Neu"], "", "Cancelled."),
+    ("ja", "confirm", "you", "ag-wf", ["::admin", "/setup AG Neu"], "", "AG Neu was created"),
+    ("nein", "abort", "you", "ag-wf", ["::admin", "/setup AG Neu"], "", "Cancelled."),
 ]
 
 
