@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Config
 from bot.router import Router
 from core.clock import Clock
+from core.when import warm_up
 from handlers import build_registry
 from storage.database import create_engine, session_factory, upgrade_schema
 
@@ -32,6 +33,8 @@ async def create_app(config: Config, clock: Clock) -> App:
     if config.database.auto_upgrade:
         await upgrade_schema(engine)
     sessions = session_factory(engine)
+    # Loading dateparser's language data takes a moment: at start, not on a user's command.
+    warm_up()
     router = Router(sessions, build_registry(), config.bot, clock)
     return App(engine, sessions, router, clock)
 

@@ -1,4 +1,4 @@
-"""The ``agbot`` command: run, console, db upgrade."""
+"""The ``agbot`` command: run, console, db upgrade, parse-when."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.console import ConsoleAdapter, parse_console_time
 from bot.demo import DEMO_CHAT, fill_demo
 from bot.logging_setup import setup_logging
+from bot.parse_when_cli import add_parse_when_arguments, run_parse_when
 from bot.runner import run_messengers
 from core.clock import AdjustableClock
 from storage.database import create_engine, upgrade_schema
@@ -23,6 +24,8 @@ from storage.database import create_engine, upgrade_schema
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "parse-when":
+        return run_parse_when(args)  # needs no configuration
     try:
         config = load_config(args.config, os.environ)
     except ConfigError as error:
@@ -60,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"])
     db.add_argument("--config", type=Path)
     db.add_argument("--db", help="database URL (overrides the config)")
+
+    add_parse_when_arguments(
+        commands.add_parser("parse-when", help="show how the bot reads a date or time")
+    )
     return parser
 
 

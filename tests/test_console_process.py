@@ -237,3 +237,33 @@ async def test_invalid_config_stops_the_console_naming_the_key(
     assert key in result.stderr
     assert result.stdout == ""
     assert not (tmp_path / "x.db").exists()
+
+
+def test_parse_when_reads_the_shared_examples_through_the_real_command() -> None:
+    examples = Path(__file__).resolve().parents[2] / "shared" / "dates" / "examples.tsv"
+    future = [
+        line.split("\t")[1]
+        for line in examples.read_text(encoding="utf-8").splitlines()
+        if line.startswith("future\t")
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "parse-when", "--now", "2026-03-25T10:15"],
+        input="\n".join(future) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(future)
+    assert lines[future.index("morgen 15 Uhr")] == "2026-03-26T15:00:00+01:00"
+    assert lines[future.index("31.04.2026")].startswith("ERROR:")
+    one = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "parse-when", "--now", "2026-03-25T10:15", "26 Uhr"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=60,
+    )
+    assert one.returncode == 2 and one.stdout.startswith("ERROR:")
