@@ -42,6 +42,7 @@ class ConsoleAdapter:
         self.chat: str | None = None  # None: the current user's private chat
         self._admins: set[tuple[str, str]] = set()
         self._message_count = 0
+        router.add_notifier(PLATFORM, self)
 
     async def feed(self, line: str) -> None:
         """Handle one input line: a directive or a message from the current user."""
@@ -53,9 +54,14 @@ class ConsoleAdapter:
             return
         reply = await self._router.handle(self._incoming(line))
         if reply is not None:
-            self.send(self._chat_label(), reply)
+            self._print(self._chat_label(), reply)
 
-    def send(self, chat_label: str, reply: Reply) -> None:
+    async def send(self, chat: ChatRef, reply: Reply) -> str | None:
+        """The notifier interface: a message into another console chat."""
+        self._print(chat.chat_id, reply)
+        return None
+
+    def _print(self, chat_label: str, reply: Reply) -> None:
         """Print a reply the way every console message looks: ``[CHAT] TEXT``."""
         lines = reply.plain_text().split("\n") or [""]
         if reply.choices:

@@ -19,12 +19,13 @@ from core.clock import Clock
 from core.commands import Command, CommandRegistry, Permission
 from core.errors import Refusal, UsageError
 from core.i18n import Translator
-from core.messages import ChatRef, Incoming, Reply, ReplyBuilder, Span, fmt
+from core.messages import ChatRef, Delivery, Incoming, Reply, ReplyBuilder, Span, fmt
 from handlers import chat_events
 from handlers.context import BotSettings, Context
 from handlers.permissions import check_allowed
 from handlers.texts import usage_line
-from storage import groups, people
+from reminders.notifier import Notifier
+from storage import dialogues, groups, people
 from storage.models import Role, WorkingGroup
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,11 @@ class Router:
         self._bot_names: dict[str, set[str]] = {}
         # The prefix shown in texts, per messenger ("/" unless an adapter says otherwise).
         self._prefixes: dict[str, str] = {}
+        self._notifiers: dict[str, Notifier] = {}
+
+    def add_notifier(self, platform: str, notifier: Notifier) -> None:
+        """An adapter offers to carry messages into its chats (invitations, later reminders)."""
+        self._notifiers[platform] = notifier
 
     def add_bot_name(self, platform: str, name: str) -> None:
         """An adapter tells the router the bot's own name on its messenger."""
@@ -77,7 +83,39 @@ class Router:
         command = self._registry.find(parsed.word)
         if command is None and parsed.by_name:
             return None
-        return await self._run(message, command, parsed.word, parsed.args)
+        reply = await self._run(message, command, parsed.word, parsed.args)
+        await self._deliver(reply.deliveries)
+        return reply
+
+    async def _dialogue_command(self, message: Incoming) -> Command[Context] | None:
+        """The command whose dialogue with this person in this chat is open, if any."""
+        async with self._sessions() as session:
+            person = await people.find_by_account(
+                session, message.sender.platform, message.sender.account_id
+            )
+            if person is None:
+                return None
+            current = await dialogues.current_dialogue(
+                session,
+                platform=message.chat.platform,
+                chat_id=message.chat.chat_id,
+                person_id=person.id,
+                now=self._clock.now(),
+            )
+        command = self._registry.find(current[0]) if current else None
+        return command if command is not None and command.dialogue is not None else None
+
+    async def _deliver(self, deliveries: tuple[Delivery, ...]) -> None:
+        """Send messages for other chats; only after the command's transaction committed."""
+        for delivery in deliveries:
+            notifier = self._notifiers.get(delivery.chat.platform)
+            if notifier is None:
+                log.warning("no adapter for %s; message to %s not sent", *_where(delivery))
+                continue
+            try:
+                await notifier.send(delivery.chat, delivery.reply)
+            except Exception:
+                log.exception("sending to %s:%s failed", *_where(delivery))
 
     async def _run(
         self,
@@ -85,8 +123,13 @@ class Router:
         command: Command[Context] | None,
         word: str,
         args: str,
+        *,
+        continuing: bool = False,
     ) -> Reply:
-        """Run one command in its own transaction and always return a reply."""
+        """Run one command in its own transaction and always return a reply.
+
+        ``continuing``: ``args`` is the person's answer in an open dialogue of ``command``.
+        """
         translator = Translator(self._settings.language)
         try:
             async with self._sessions() as session, session.begin():
@@ -96,7 +139,8 @@ class Router:
                     return self._unknown(context, word)
                 context.command = command
                 check_allowed(context, command)
-                return await command.handler(context, args)
+                handler = command.dialogue if continuing and command.dialogue else command.handler
+                return await handler(context, args)
         except Refusal as refusal:
             return replace(refusal.reply, refused=True)
         except UsageError as error:
@@ -223,10 +267,19 @@ class Router:
             await people.set_reachable_privately(session, platform, account_id, reachable)
 
     async def _observe(self, message: Incoming) -> Reply | None:
-        """A message that is no command: learn who wrote it; in a private chat, point to help.
+        """A message that is no command: an answer in a dialogue, or chat to learn from.
 
-        Learning every sender is what makes ``@name`` mentions of quiet members resolvable.
+        Learning every sender is what makes ``@name`` mentions of quiet members resolvable;
+        in a private chat the bot points to its help.
         """
+        if message.text.strip():
+            command = await self._dialogue_command(message)
+            if command is not None:
+                reply = await self._run(
+                    message, command, command.name, message.text.strip(), continuing=True
+                )
+                await self._deliver(reply.deliveries)
+                return reply
         async with self._sessions() as session, session.begin():
             person = await people.person_for_account(
                 session, _seen(message), self._clock.now(), wrote_privately=message.chat.is_private
@@ -253,3 +306,7 @@ def _seen(message: Incoming) -> people.SeenAccount:
     return people.SeenAccount(
         sender.platform, sender.account_id, sender.display_name, sender.username
     )
+
+
+def _where(delivery: Delivery) -> tuple[str, str]:
+    return delivery.chat.platform, delivery.chat.chat_id

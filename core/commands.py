@@ -55,6 +55,8 @@ class Command(Generic[ContextT]):
     where: Where = Where.ANYWHERE
     needs_group: bool = False
     hidden_aliases: tuple[str, ...] = ()
+    # Takes the person's next plain message while their dialogue with this command is open.
+    dialogue: Callable[[ContextT, str], Awaitable[Reply]] | None = None
 
     def word(self, language: str) -> str:
         """The command word shown to a reader of ``language``."""

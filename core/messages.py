@@ -172,17 +172,33 @@ class OutgoingFile:
 
 @dataclass(frozen=True)
 class Reply:
-    """What a handler answers: lines of spans, optional files and choices."""
+    """What a handler answers: lines of spans, optional files and choices.
+
+    ``deliveries`` go to other chats once the command's transaction committed
+    (e.g. an invitation to every chat of the AG).
+    """
 
     lines: tuple[Line, ...] = ()
     files: tuple[OutgoingFile, ...] = ()
     choices: tuple[Choice, ...] = ()
     # Set by the router when the command was refused (a button press then only gets a toast).
     refused: bool = False
+    deliveries: tuple[Delivery, ...] = ()
+    # The bot asked this person something and waits for a plain answer (Telegram: ForceReply,
+    # so the answer reaches the bot even with privacy mode on).
+    expects_answer: bool = False
 
     def plain_text(self) -> str:
         """The reply as plain text without markup (console, Matrix ``body``)."""
         return "\n".join("".join(span.text for span in line) for line in self.lines)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A message for another chat than the one the command came from."""
+
+    chat: ChatRef
+    reply: Reply
 
 
 @dataclass
@@ -192,6 +208,8 @@ class ReplyBuilder:
     lines: list[Line] = field(default_factory=list)
     files: list[OutgoingFile] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    expects_answer: bool = False
 
     def add(self, template: str, **values: Value) -> ReplyBuilder:
         self.lines.extend(fmt(template, **values))
@@ -206,4 +224,10 @@ class ReplyBuilder:
         return self
 
     def build(self) -> Reply:
-        return Reply(tuple(self.lines), tuple(self.files), tuple(self.choices))
+        return Reply(
+            tuple(self.lines),
+            tuple(self.files),
+            tuple(self.choices),
+            deliveries=tuple(self.deliveries),
+            expects_answer=self.expects_answer,
+        )

@@ -7,14 +7,25 @@ build the reply. They never import a messenger library and never commit.
 from __future__ import annotations
 
 from core.commands import CommandRegistry
-from handlers import confirmations, groups, help, language, linking
+from handlers import (
+    agenda,
+    attendance,
+    calendar_export,
+    confirmations,
+    groups,
+    help,
+    language,
+    linking,
+    meetings,
+)
 from handlers.context import Context
 
 
 def build_registry() -> CommandRegistry[Context]:
     """Every command of the bot, in the order /hilfe lists them."""
     registry: CommandRegistry[Context] = CommandRegistry()
-    for module in (help, groups, language, linking, confirmations):
+    modules = (help, groups, meetings, agenda, attendance, calendar_export, language, linking)
+    for module in (*modules, confirmations):
         for command in module.COMMANDS:
             registry.add(command)
     return registry

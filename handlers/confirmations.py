@@ -1,4 +1,4 @@
-"""/ja and /nein: answers to a question the bot asked (e.g. moving a chat to another AG)."""
+"""/ja, /nein, /abbrechen: answers to a question of the bot, and leaving a dialogue."""
 
 from __future__ import annotations
 
@@ -40,6 +40,16 @@ async def no_command(context: Context, args: str) -> Reply:
     return context.reply("Cancelled. Nothing was changed.").build()
 
 
+async def cancel_command(context: Context, args: str) -> Reply:
+    chat = context.message.chat
+    ended = await dialogues.forget_pending(
+        context.session, platform=chat.platform, chat_id=chat.chat_id, person_id=context.person.id
+    )
+    if not ended:
+        raise context.refuse("There is nothing to cancel.")
+    return context.reply("Cancelled. Nothing was changed.").build()
+
+
 COMMANDS = [
     Command(
         name="ja",
@@ -57,5 +67,13 @@ COMMANDS = [
         summary=N_("Cancels what I just asked you."),
         details="",
         handler=no_command,
+    ),
+    Command(
+        name="abbrechen",
+        alias="cancel",
+        usage="",
+        summary=N_("Ends a question or a step-by-step dialogue with me."),
+        details="",
+        handler=cancel_command,
     ),
 ]

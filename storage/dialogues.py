@@ -68,18 +68,74 @@ async def ask_confirmation(
     await session.flush()
 
 
-async def take_confirmation(
-    session: AsyncSession, *, platform: str, chat_id: str, person_id: int, now: datetime
+# A step-by-step dialogue shares the slot of a pending confirmation (one per person and
+# chat): starting one ends the other. Its rows are told apart by this prefix.
+DIALOGUE_PREFIX = "dialog:"
+
+
+async def _pending(
+    session: AsyncSession, platform: str, chat_id: str, person_id: int
 ) -> PendingConfirmation | None:
-    """The live pending command of this person in this chat, removed from the store."""
-    pending = await session.scalar(
+    return await session.scalar(
         select(PendingConfirmation).where(
             PendingConfirmation.platform == platform,
             PendingConfirmation.chat_id == chat_id,
             PendingConfirmation.person_id == person_id,
         )
     )
-    if pending is None:
+
+
+async def take_confirmation(
+    session: AsyncSession, *, platform: str, chat_id: str, person_id: int, now: datetime
+) -> PendingConfirmation | None:
+    """The live pending command of this person in this chat, removed from the store."""
+    pending = await _pending(session, platform, chat_id, person_id)
+    if pending is None or pending.command.startswith(DIALOGUE_PREFIX):
         return None
     await session.delete(pending)
     return pending if pending.expires_at > now else None
+
+
+async def save_dialogue(
+    session: AsyncSession,
+    *,
+    platform: str,
+    chat_id: str,
+    person_id: int,
+    command: str,
+    state: str,
+    expires_at: datetime,
+) -> None:
+    """Remember where this person's dialogue with ``command`` stands in this chat."""
+    await ask_confirmation(
+        session,
+        platform=platform,
+        chat_id=chat_id,
+        person_id=person_id,
+        command=DIALOGUE_PREFIX + command,
+        argument=state,
+        expires_at=expires_at,
+    )
+
+
+async def current_dialogue(
+    session: AsyncSession, *, platform: str, chat_id: str, person_id: int, now: datetime
+) -> tuple[str, str] | None:
+    """(command, state) of this person's live dialogue in this chat."""
+    pending = await _pending(session, platform, chat_id, person_id)
+    if pending is None or not pending.command.startswith(DIALOGUE_PREFIX):
+        return None
+    if pending.expires_at <= now:
+        return None
+    return pending.command.removeprefix(DIALOGUE_PREFIX), pending.argument
+
+
+async def forget_pending(
+    session: AsyncSession, *, platform: str, chat_id: str, person_id: int
+) -> bool:
+    """End a dialogue or drop a question; whether there was one."""
+    pending = await _pending(session, platform, chat_id, person_id)
+    if pending is None:
+        return False
+    await session.delete(pending)
+    return True

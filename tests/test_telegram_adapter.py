@@ -364,3 +364,11 @@ async def test_the_flood_limiter_keeps_every_window(database_url: str) -> None:
         finally:
             await limited.stop()
             await world.app.close()
+
+
+async def test_a_question_of_the_bot_forces_a_reply_for_privacy_mode(world: World) -> None:
+    await _set_up_group(world)
+    question = await world.say(GROUP, ANNA, "/termin")
+    assert "Titel" in question
+    sent = world.tg.sent_messages(GROUP)[-1]
+    assert sent["reply_markup"] == {"force_reply": True, "selective": True}

@@ -137,6 +137,7 @@ class MatrixAdapter:
         for name in self._own_names(await self._display_name()):
             self._router.add_bot_name(PLATFORM, name)
         self._router.set_command_prefix(PLATFORM, self._config.command_prefix)
+        self._router.add_notifier(PLATFORM, self)
         self.client.add_event_callback(self._on_text, RoomMessageText)
         self.client.add_event_callback(self._on_reaction, ReactionEvent)
         self.client.add_event_callback(self._on_undecryptable, MegolmEvent)

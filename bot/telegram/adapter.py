@@ -27,6 +27,7 @@ from telegram import (
     Chat,
     ChatMember,
     ChatMemberUpdated,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -119,6 +120,7 @@ class TelegramAdapter:
         """Log in (getMe), publish the command menus and start polling or the webhook."""
         await self.application.initialize()
         self._router.add_bot_name(PLATFORM, self.bot_username)
+        self._router.add_notifier(PLATFORM, self)
         await self.publish_commands()
         await self.application.start()
         updater = self.application.updater
@@ -183,16 +185,17 @@ class TelegramAdapter:
         bot = self.bot
         texts = render_html(reply)
         rows = keyboard_rows(reply)
-        markup = (
-            InlineKeyboardMarkup(
+        markup: InlineKeyboardMarkup | ForceReply | None = None
+        if rows:
+            markup = InlineKeyboardMarkup(
                 [
                     [InlineKeyboardButton(label, callback_data=data) for label, data in row]
                     for row in rows
                 ]
             )
-            if rows
-            else None
-        )
+        elif reply.expects_answer:
+            # With privacy mode on, the bot sees only replies to its own messages.
+            markup = ForceReply(selective=True)
         sent: list[int] = []
         target = chat_id
         for index, text in enumerate(texts):

@@ -1,0 +1,36 @@
+"""Dates and times as people read them: "Di, 07.04.2026, 14:00 Uhr" / "Tue, 07.04.2026, 14:00".
+
+Weekday names come from Babel (CLDR); German abbreviations lose CLDR's trailing
+period, as in German office correspondence.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+
+def _weekday(day: date, language: str) -> str:
+    return format_date(day, "EEE", locale=language).rstrip(".")
+
+
+def format_day(day: date, language: str) -> str:
+    """``Di, 07.04.2026`` (both languages use the German date order of the users)."""
+    return f"{_weekday(day, language)}, {day:%d.%m.%Y}"
+
+
+def format_moment(moment: datetime, language: str, zone: str | None = None) -> str:
+    """``Di, 07.04.2026, 14:00 Uhr``; aware moments are shown in ``zone`` if given."""
+    if zone is not None and moment.tzinfo is not None:
+        moment = moment.astimezone(ZoneInfo(zone))
+    clock = f"{moment:%H:%M} Uhr" if language == "de" else f"{moment:%H:%M}"
+    return f"{format_day(moment.date(), language)}, {clock}"
+
+
+def format_time(moment: datetime, language: str, zone: str | None = None) -> str:
+    """``14:00 Uhr`` / ``14:00``."""
+    if zone is not None and moment.tzinfo is not None:
+        moment = moment.astimezone(ZoneInfo(zone))
+    return f"{moment:%H:%M} Uhr" if language == "de" else f"{moment:%H:%M}"

@@ -1,0 +1,390 @@
+"""Meetings: /termin (create, move, cancel) and /termine (what is coming up)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from core.commands import Command, Permission, Where
+from core.errors import UsageError
+from core.i18n import N_
+from core.messages import Reply, bold
+from core.timefmt import format_moment
+from core.when import Day, Moment, Recurrence, WhenError, parse_when
+from handlers.context import Context
+from handlers.meeting_texts import (
+    announce,
+    answer_choices,
+    find_meeting,
+    holiday_name,
+    meeting_lines,
+    where_text,
+)
+from storage import dialogues, meetings
+from storage.meetings import MeetingDraft
+from storage.models import Meeting, MeetingFormat, MeetingStatus, WorkingGroup
+
+DEFAULT_DURATION = 90
+MAX_TITLE = 200
+# Occurrences of a series are created this far ahead (and at most this many).
+SERIES_HORIZON = timedelta(days=366)
+MAX_OCCURRENCES = 60
+DEFAULT_LIST_LENGTH = 5
+DIALOGUE_TIMEOUT = timedelta(minutes=10)
+_DURATION = re.compile(
+    r"^(\d{1,3})\s*(min|minuten|minutes|h|std|stunden|hours?)\.?$", re.IGNORECASE
+)
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+_FORMATS = {
+    "präsenz": MeetingFormat.IN_PERSON,
+    "praesenz": MeetingFormat.IN_PERSON,
+    "vor ort": MeetingFormat.IN_PERSON,
+    "in person": MeetingFormat.IN_PERSON,
+    "digital": MeetingFormat.DIGITAL,
+    "online": MeetingFormat.DIGITAL,
+    "hybrid": MeetingFormat.HYBRID,
+}
+_MOVE_WORDS = {"verschieben", "move"}
+_CANCEL_WORDS = {"absagen", "cancel"}
+_SERIES_WORDS = {"serie", "series"}
+
+
+def _now_in(group: WorkingGroup, context: Context) -> datetime:
+    return context.now().astimezone(ZoneInfo(group.timezone))
+
+
+def parse_time_or_refuse(context: Context, group: WorkingGroup, text: str) -> Moment | Recurrence:
+    """A moment or a series in the future; refuses dates without a time and past times."""
+    try:
+        when = parse_when(text, _now_in(group, context), group.timezone, "future")
+    except WhenError as error:
+        raise context.refuse(
+            "I did not understand the time {text}. Examples: {examples}",
+            text=f"„{text}“" if context.language == "de" else f'"{text}"',
+            examples=", ".join(error.examples) or "nächsten Dienstag 14 Uhr, 7.4. 10:30",
+        ) from None
+    if isinstance(when, Day) or (isinstance(when, Recurrence) and when.all_day):
+        raise context.refuse(
+            "A meeting needs a time of day, e.g. {example}.",
+            example=f"{text.strip()} 14 Uhr" if context.language == "de" else f"{text.strip()} 2pm",
+        )
+    if isinstance(when, Moment) and when.at <= context.now():
+        raise context.refuse(
+            "{when} is in the past.", when=format_moment(when.at, context.language)
+        )
+    return when
+
+
+def _details(parts: list[str]) -> tuple[int, MeetingFormat | None, str | None, str | None]:
+    """Duration, format, place and link from the optional parts after the time."""
+    duration = DEFAULT_DURATION
+    meeting_format: MeetingFormat | None = None
+    places: list[str] = []
+    link: str | None = None
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        duration_match = _DURATION.match(part)
+        if duration_match:
+            amount = int(duration_match.group(1))
+            hours = duration_match.group(2).lower().startswith(("h", "s"))
+            duration = amount * 60 if hours else amount
+            continue
+        if part.casefold() in _FORMATS:
+            meeting_format = _FORMATS[part.casefold()]
+            continue
+        url = _URL.search(part)
+        if url:
+            link = url.group(0)
+            part = (part[: url.start()] + part[url.end() :]).strip(" ,;")
+        if part:
+            places.append(part)
+    place = ", ".join(places) or None
+    return duration, meeting_format, place, link
+
+
+def _format_for(chosen: MeetingFormat | None, place: str | None, link: str | None) -> MeetingFormat:
+    if chosen is not None:
+        return chosen
+    if link and place:
+        return MeetingFormat.HYBRID
+    # A link alone makes a meeting digital.
+    return MeetingFormat.DIGITAL if link else MeetingFormat.IN_PERSON
+
+
+async def meeting_command(context: Context, args: str) -> Reply:
+    group = context.require_group()
+    if not args.strip():
+        return await _ask(context, {"step": "title"})
+    first = args.split(maxsplit=1)[0].casefold() if args.strip() else ""
+    if first in _MOVE_WORDS:
+        return await _move(context, group, args.split(maxsplit=1)[1] if " " in args.strip() else "")
+    if first in _CANCEL_WORDS:
+        return await _cancel(
+            context, group, args.split(maxsplit=1)[1] if " " in args.strip() else ""
+        )
+    parts = [part.strip() for part in args.split("|")]
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        raise UsageError()
+    title = " ".join(parts[0].split())[:MAX_TITLE]
+    when = parse_time_or_refuse(context, group, parts[1])
+    duration, chosen, place, link = _details(parts[2:])
+    draft = MeetingDraft(
+        group_id=group.id,
+        title=title,
+        duration_minutes=duration,
+        place=place,
+        link=link,
+        format=_format_for(chosen, place, link),
+        created_by=context.person.id,
+    )
+    if isinstance(when, Recurrence):
+        created = await _create_series(context, group, draft, when)
+    else:
+        created = [await meetings.add_meeting(context.session, draft, when.at, context.now())]
+    return await announce(context, group, await _invitation(context, group, created))
+
+
+# --- step by step: /termin without arguments ---------------------------------------------
+
+_QUESTIONS = {
+    "title": N_("New meeting: what is its title? ({cancel} ends this)"),
+    "when": N_(
+        "When? For example: nächsten Dienstag 14 Uhr, 7.4. 10:30, jeden ersten Dienstag 14 Uhr"
+    ),
+    "place": N_("Where? A place or a video link, or - for none."),
+}
+
+
+async def _ask(context: Context, state: dict[str, str]) -> Reply:
+    chat = context.message.chat
+    await dialogues.save_dialogue(
+        context.session,
+        platform=chat.platform,
+        chat_id=chat.chat_id,
+        person_id=context.person.id,
+        command="termin",
+        state=json.dumps(state),
+        expires_at=context.now() + DIALOGUE_TIMEOUT,
+    )
+    question = _QUESTIONS[state["step"]]
+    reply = context.reply(question, cancel=context.command_word("abbrechen"))
+    reply.expects_answer = True
+    return reply.build()
+
+
+async def meeting_dialogue(context: Context, answer: str) -> Reply:
+    """The next answer of the person planning a meeting step by step."""
+    group = context.require_group()
+    chat = context.message.chat
+    state = await dialogues.current_dialogue(
+        context.session,
+        platform=chat.platform,
+        chat_id=chat.chat_id,
+        person_id=context.person.id,
+        now=context.now(),
+    )
+    values: dict[str, str] = json.loads(state[1]) if state else {"step": "title"}
+    step = values.pop("step")
+    answer = answer.replace("|", "/")  # the parts are joined with | below
+    if step == "title":
+        return await _ask(context, {"step": "when", "title": answer[:MAX_TITLE]})
+    if step == "when":
+        parse_time_or_refuse(context, group, answer)  # a wrong time is asked again
+        return await _ask(context, {"step": "place", **values, "when": answer})
+    await dialogues.forget_pending(
+        context.session, platform=chat.platform, chat_id=chat.chat_id, person_id=context.person.id
+    )
+    place = "" if answer.strip() == "-" else answer
+    return await meeting_command(context, f"{values['title']} | {values['when']} | {place}")
+
+
+async def _create_series(
+    context: Context, group: WorkingGroup, draft: MeetingDraft, when: Recurrence
+) -> list[Meeting]:
+    until = context.now() + SERIES_HORIZON
+    starts = [start for start in when.occurrences(MAX_OCCURRENCES) if start <= until]
+    series = await meetings.add_series(
+        context.session,
+        group.id,
+        when.rrule,
+        when.first.replace(tzinfo=None),
+        group.timezone,
+        starts[-1] if starts else until,
+    )
+    return [
+        await meetings.add_meeting(
+            context.session, draft, start, context.now(), series_id=series.id
+        )
+        for start in starts
+    ]
+
+
+async def _invitation(context: Context, group: WorkingGroup, created: list[Meeting]) -> Reply:
+    first = created[0]
+    reply = context.reply("Invitation to a meeting of {group}:", group=bold(group.name))
+    await meeting_lines(context, group, first, reply)
+    if len(created) > 1:
+        reply.add(
+            context.t("A series: {count} meetings planned, next ones: {next}"),
+            count=len(created),
+            next=", ".join(
+                f"#{m.number} {format_moment(m.starts_at, context.language, group.timezone)}"
+                for m in created[1:4]
+            ),
+        )
+        for meeting in created[1:]:
+            holiday = holiday_name(group, meeting, context.language)
+            if holiday:
+                reply.add(
+                    context.t("⚠ #{number} falls on {holiday}, a public holiday"),
+                    number=meeting.number,
+                    holiday=holiday,
+                )
+    point = context.t("<point>")
+    reply.add(
+        context.t("Agenda points: {agenda} — please answer: {yes} · {no} · {maybe}"),
+        agenda=f"{context.command_word('tagesordnung')} {first.number} + {point}",
+        yes=f"{context.command_word('zusage')} {first.number}",
+        no=f"{context.command_word('absage')} {first.number}",
+        maybe=f"{context.command_word('vielleicht')} {first.number}",
+    )
+    reply.choices.extend(answer_choices(context, first))
+    return reply.build()
+
+
+async def _move(context: Context, group: WorkingGroup, args: str) -> Reply:
+    number, _, when_text = args.strip().partition(" ")
+    if not number or not when_text.strip():
+        raise UsageError(
+            context.t("Move a meeting: {command} move #N <when>").format(
+                command=context.command_word("termin")
+            )
+        )
+    meeting = await find_meeting(context, group, number)
+    when = parse_time_or_refuse(context, group, when_text)
+    if isinstance(when, Recurrence):
+        raise context.refuse("A meeting moves to one time, not to a series.")
+    old = format_moment(meeting.starts_at, context.language, group.timezone)
+    meeting.starts_at = when.at
+    meeting.updated_at = context.now()
+    reply = context.reply("Meeting moved (was {old}):", old=old)
+    await meeting_lines(context, group, meeting, reply)
+    reply.choices.extend(answer_choices(context, meeting))
+    return await announce(context, group, reply.build())
+
+
+async def _cancel(context: Context, group: WorkingGroup, args: str) -> Reply:
+    words = args.split()
+    if (
+        not words
+        or len(words) > 2
+        or (len(words) == 2 and words[1].casefold() not in _SERIES_WORDS)
+    ):
+        raise UsageError(
+            context.t("Cancel a meeting: {command} cancel #N [series]").format(
+                command=context.command_word("termin")
+            )
+        )
+    meeting = await find_meeting(context, group, words[0])
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise context.refuse("Meeting #{number} is already cancelled.", number=meeting.number)
+    when = format_moment(meeting.starts_at, context.language, group.timezone)
+    if len(words) == 2:
+        if meeting.series_id is None:
+            raise context.refuse(
+                "Meeting #{number} is not part of a series.", number=meeting.number
+            )
+        count = await meetings.cancel_series_from(
+            context.session, meeting.series_id, meeting.starts_at, context.now()
+        )
+        reply = context.reply(
+            "Cancelled: the series {title} from {when} on ({count} meetings).",
+            title=bold(meeting.title),
+            when=when,
+            count=count,
+        )
+    else:
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.updated_at = context.now()
+        reply = context.reply(
+            "Cancelled: {title} (#{number}) on {when}.",
+            title=bold(meeting.title),
+            number=meeting.number,
+            when=when,
+        )
+    return await announce(context, group, reply.build())
+
+
+async def meetings_command(context: Context, args: str) -> Reply:
+    limit, until = _period(context, args)
+    if context.is_private:
+        group_ids = await meetings.group_ids_of_person(context.session, context.person.id)
+        heading = context.reply("Your upcoming meetings:")
+    else:
+        group = context.require_group()
+        group_ids = [group.id]
+        heading = context.reply("Upcoming meetings of {group}:", group=bold(group.name))
+    found = await meetings.upcoming(
+        context.session, group_ids, context.now(), until=until, limit=limit
+    )
+    if not found:
+        return context.reply(
+            "No meetings planned. Coordinators plan one with {command} <title> | <when>.",
+            command=context.command_word("termin"),
+        ).build()
+    for item in found:
+        meeting = item.meeting
+        name = f" [{item.group_name}]" if context.is_private else ""
+        heading.add(
+            "#{number} {when}: {title}{group} – {where}",
+            number=meeting.number,
+            when=format_moment(meeting.starts_at, context.language, item.timezone),
+            title=bold(meeting.title),
+            group=name,
+            where=where_text(context, meeting),
+        )
+    return heading.build()
+
+
+def _period(context: Context, args: str) -> tuple[int | None, datetime | None]:
+    word = args.strip().casefold()
+    if not word:
+        return DEFAULT_LIST_LENGTH, None
+    if word.isdigit() and 0 < int(word) <= 100:
+        return int(word), None
+    days = {"woche": 7, "week": 7, "monat": 31, "month": 31, "jahr": 366, "year": 366}
+    if word in days:
+        return None, context.now() + timedelta(days=days[word])
+    raise UsageError()
+
+
+COMMANDS = [
+    Command(
+        name="termin",
+        alias="meeting",
+        usage=N_("<title> | <when> [| <place or link>] [| 90 min] [| hybrid]"),
+        summary=N_("Plans a meeting or a series and invites the AG."),
+        details=N_(
+            "Examples: /termin Jour fixe | jeden ersten Dienstag im Monat 14 Uhr | Rathaus, "
+            "Raum 2.14 — /termin Workshop | 7.4. 10 Uhr | https://meet.example.org/ws | 3 h. "
+            "Also: /termin verschieben #N <when>, /termin absagen #N [serie]."
+        ),
+        handler=meeting_command,
+        dialogue=meeting_dialogue,
+        permission=Permission.COORDINATOR,
+        where=Where.GROUP,
+        needs_group=True,
+    ),
+    Command(
+        name="termine",
+        alias="meetings",
+        usage=N_("[number | week | month]"),
+        summary=N_("Shows the upcoming meetings (in a private chat: of all your AGs)."),
+        details="",
+        handler=meetings_command,
+    ),
+]
