@@ -16,6 +16,7 @@ from core.commands import Command, Where
 from core.i18n import N_
 from core.messages import OutgoingFile, Reply
 from handlers.context import Context
+from handlers.meetings import extend_series
 from storage import meetings
 from storage.models import Meeting, MeetingSeries, MeetingStatus, WorkingGroup
 
@@ -100,6 +101,7 @@ def _last(scheduled: list[Meeting], zone: ZoneInfo) -> datetime:
 
 async def calendar_command(context: Context, args: str) -> Reply:
     group = context.require_group()
+    await extend_series(context, [group.id])
     all_meetings = await meetings.all_of_group(context.session, group.id)
     series = await meetings.series_of_group(context.session, group.id)
     content = build_calendar(group, all_meetings, series)

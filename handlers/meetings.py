@@ -33,6 +33,10 @@ SERIES_HORIZON = timedelta(days=366)
 MAX_OCCURRENCES = 60
 DEFAULT_LIST_LENGTH = 5
 DIALOGUE_TIMEOUT = timedelta(minutes=10)
+# Top series up when less than this is left of their year ahead.
+EXTEND_EARLY = timedelta(days=31)
+# How many occurrences from a series' start are looked at (a daily series for 13 years).
+SERIES_SCAN_LIMIT = 5000
 _DURATION = re.compile(
     r"^(\d{1,3})\s*(min|minuten|minutes|h|std|stunden|hours?)\.?$", re.IGNORECASE
 )
@@ -207,13 +211,14 @@ async def _create_series(
 ) -> list[Meeting]:
     until = context.now() + SERIES_HORIZON
     starts = [start for start in when.occurrences(MAX_OCCURRENCES) if start <= until]
+    complete = len(starts) < MAX_OCCURRENCES  # else a daily series stopped at the cap
     series = await meetings.add_series(
         context.session,
         group.id,
         when.rrule,
         when.first.replace(tzinfo=None),
         group.timezone,
-        starts[-1] if starts else until,
+        until if complete or not starts else starts[-1],
     )
     return [
         await meetings.add_meeting(
@@ -221,6 +226,41 @@ async def _create_series(
         )
         for start in starts
     ]
+
+
+async def extend_series(context: Context, group_ids: list[int]) -> None:
+    """Plan further occurrences of running series, so that a series never runs dry.
+
+    Occurrences exist a year ahead; whoever looks at the meetings tops them up. (The
+    reminder engine's daily job is the other caller.)
+    """
+    now = context.now()
+    until = now + SERIES_HORIZON
+    for series in await meetings.series_to_extend(context.session, group_ids, until - EXTEND_EARLY):
+        template = await meetings.latest_occurrence(context.session, series.id)
+        if template is None:
+            continue
+        zone = ZoneInfo(series.timezone)
+        rule = Recurrence(series.rrule, series.first_local.replace(tzinfo=zone))
+        draft = MeetingDraft(
+            group_id=series.group_id,
+            title=template.title,
+            duration_minutes=template.duration_minutes,
+            place=template.place,
+            link=template.link,
+            format=template.format,
+            created_by=template.created_by,
+        )
+        added = 0
+        for start in rule.occurrences(SERIES_SCAN_LIMIT):
+            if start > until or added == MAX_OCCURRENCES:
+                break
+            if start > series.materialised_until and start > now:
+                await meetings.add_meeting(context.session, draft, start, now, series_id=series.id)
+                series.materialised_until = start
+                added += 1
+        if added < MAX_OCCURRENCES:
+            series.materialised_until = until
 
 
 async def _invitation(context: Context, group: WorkingGroup, created: list[Meeting]) -> Reply:
@@ -328,6 +368,7 @@ async def meetings_command(context: Context, args: str) -> Reply:
         group = context.require_group()
         group_ids = [group.id]
         heading = context.reply("Upcoming meetings of {group}:", group=bold(group.name))
+    await extend_series(context, group_ids)
     found = await meetings.upcoming(
         context.session, group_ids, context.now(), until=until, limit=limit
     )

@@ -150,6 +150,29 @@ async def series_of_group(session: AsyncSession, group_id: int) -> dict[int, Mee
     return {series.id: series for series in rows}
 
 
+async def series_to_extend(
+    session: AsyncSession, group_ids: list[int], before: datetime
+) -> list[MeetingSeries]:
+    """Running series of these AGs whose occurrences exist only up to before ``before``."""
+    rows = await session.scalars(
+        select(MeetingSeries).where(
+            MeetingSeries.group_id.in_(group_ids),
+            MeetingSeries.cancelled.is_(False),
+            MeetingSeries.materialised_until < before,
+        )
+    )
+    return list(rows)
+
+
+async def latest_occurrence(session: AsyncSession, series_id: int) -> Meeting | None:
+    return await session.scalar(
+        select(Meeting)
+        .where(Meeting.series_id == series_id)
+        .order_by(Meeting.original_start.desc())
+        .limit(1)
+    )
+
+
 async def cancel_series_from(
     session: AsyncSession, series_id: int, start: datetime, now: datetime
 ) -> int:

@@ -198,3 +198,14 @@ async def test_a_series_without_a_time_is_refused(bot: ConsoleBot) -> None:
     out = await bot.say("/termin Sprechstunde | jeden Montag")
     assert "braucht eine Uhrzeit, z. B. jeden Montag 14 Uhr" in out
     assert "Keine Termine geplant" in await bot.say("/termine")
+
+
+async def test_a_series_never_runs_dry(bot: ConsoleBot) -> None:
+    await ag_with_members(bot)
+    await bot.say("/termin Jour fixe | jeden ersten Dienstag im Monat 14 Uhr")
+    out = await bot.say("/termine 20")
+    assert out.count("Jour fixe") == 12  # a year ahead: April 2026 to March 2027
+    later = await bot.say("::now 2027-03-01T09:00", "/termine 20")
+    assert "#12 Di, 02.03.2027, 14:00 Uhr" in later
+    assert "#13 Di, 06.04.2027, 14:00 Uhr" in later  # planned on when looked at
+    assert "Di, 01.02.2028, 14:00 Uhr" in later
