@@ -23,13 +23,21 @@ router with SQLite, the bot's send (and its encryption), Synapse again, and
 the person's own long-poll sync with parsing and decryption. Both clients
 run in this process and its event loop, Synapse in a separate process.
 
-Every round trip is also split at milestones (median offsets from the
-start, see ``SEGMENTS``): the bot's sync response arriving, the router
-starting and finishing, the bot's ``room_send``, the person's sync response
-arriving, nio's callback and the return of ``Human.wait_for_message`` (which
-comes after the person's key housekeeping). ``--profile FILE`` writes a
-cProfile of the measured runs (both clients, one event loop) for
-``python -m pstats``.
+Every round trip is also cut into segments (``SEGMENTS``) at moments noted
+by wrappers around both clients: the bot's sync answer arriving, the router
+starting and finishing, the bot's ``room_send``, the person's sync answer
+arriving, nio's callback, and the return of ``Human.wait_for_message``
+(after the person's key housekeeping, so not part of the figure). For
+comparison the script also reports: CPU time per round trip of this process
+and of Synapse, HTTP requests per round trip, ``router.handle`` alone,
+Synapse's own time per event send (from its access log, which it turns on),
+whether each long-poll was already waiting when the event came, and how long
+the bot goes without a waiting long-poll after a sync.
+
+``--pause`` waits between round trips, ``--human-poll-ms`` changes the
+person's long-poll timeout (the tests use 2 s), ``--command`` sends another
+command, and ``--profile FILE`` writes a cProfile of the measured runs (both
+clients, one event loop) for ``python -m pstats``. Linux only (``/proc``).
 """
 
 from __future__ import annotations
@@ -65,8 +73,8 @@ from core.messages import Incoming, Reply
 from handlers.context import BotSettings
 from tests.synapse_server import RegisteredUser, SynapseServer
 
-# Loaded by name, so that mypy (strict on bench/) does not follow it into tests/, which is held
-# to less strict settings; `Person` below states what this benchmark uses of it.
+# Loaded by name, so that mypy (strict on bench/) does not follow it into tests/, which it does
+# not check and which is not written for the strict settings; `Person` states what is used.
 matrix_human: Any = importlib.import_module("tests.matrix_human")
 
 
@@ -266,10 +274,6 @@ class RoundTrip:
     """One command and its reply: milestone name -> seconds after the start."""
 
     marks: dict[str, float]
-
-    @property
-    def seconds(self) -> float:
-        return self.marks["seen"]
 
 
 def _first_after(calls: Sequence[tuple[float, float]], moment: float) -> tuple[float, float]:
