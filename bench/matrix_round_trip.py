@@ -650,7 +650,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         or min(args.warmup, args.pause) < 0
         or min(args.human_poll_ms, args.bot_sync_ms) < 1
     ):
-        parser.error("--runs and the long-poll timeouts must be at least 1, --warmup >= 0")
+        parser.error("--runs and the long-poll timeouts must be at least 1; --warmup, --pause >= 0")
     return args
 
 
