@@ -155,6 +155,21 @@ def synapse_send_times(
     return found
 
 
+def cpu_reference_ms() -> float:
+    """Median of five runs of a fixed pure-Python loop: how fast this machine is right now.
+
+    Shared virtual machines change speed from minute to minute; compare runs by this too.
+    """
+    samples = []
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        samples.append((time.perf_counter() - started) * 1e3)
+    return statistics.median(samples)
+
+
 def percentile(samples: Sequence[float], fraction: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(samples)
@@ -667,16 +682,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="agbot_bench_") as name:
         directory = Path(name)
         synapse = AccessLoggedSynapse(directory / "synapse")
+        reference = [cpu_reference_ms()]
         try:
             synapse.start()
             print(f"Synapse started in {synapse.startup_seconds:.1f} s on {synapse.url}")
             results = asyncio.run(run(synapse, directory, args))
+            reference.append(cpu_reference_ms())
         finally:
             synapse.stop()
         log = synapse.log_path.read_text(encoding="utf8", errors="replace")
         for result in results:
             result.synapse_sends = synapse_send_times(log, result.window)
     print_results(results, args)
+    print(
+        f"\nCPU reference (a fixed Python loop, lower is faster): {reference[0]:.0f} ms before, "
+        f"{reference[-1]:.0f} ms after"
+    )
 
 
 if __name__ == "__main__":
