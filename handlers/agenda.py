@@ -18,7 +18,7 @@ MAX_ITEM = 500
 async def agenda_command(context: Context, args: str) -> Reply:
     group = context.require_group()
     words = args.split(maxsplit=1)
-    if words and words[0].lstrip("#").isdigit():
+    if words and words[0].lstrip("#").isdecimal():
         meeting = await find_meeting(context, group, words[0])
         rest = words[1].strip() if len(words) > 1 else ""
     else:
@@ -79,7 +79,7 @@ async def _add(context: Context, group: WorkingGroup, meeting: Meeting, text: st
 
 
 async def _remove(context: Context, group: WorkingGroup, meeting: Meeting, word: str) -> Reply:
-    if not word.isdigit():
+    if not word.isdecimal():
         raise UsageError()
     if context.level < Permission.COORDINATOR:
         raise context.refuse("Only coordinators of the AG can remove agenda points.")

@@ -101,12 +101,7 @@ class Context:
 
     async def person_ref(self, person_id: int, display_name: str) -> PersonRef:
         """A mentionable reference to a person, with their accounts on every messenger."""
-        if person_id not in self._refs:
-            accounts = (await people.accounts_of(self.session, [person_id]))[person_id]
-            self._refs[person_id] = PersonRef(
-                person_id, display_name, tuple((a.platform, a.account_id) for a in accounts)
-            )
-        return self._refs[person_id]
+        return (await self.person_refs([(person_id, display_name)]))[0]
 
     async def person_refs(self, persons: list[tuple[int, str]]) -> list[PersonRef]:
         """Mentionable references for many persons with one query."""

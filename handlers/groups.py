@@ -235,7 +235,7 @@ def _page_number(args: str) -> int:
     words = args.split()
     if not words:
         return 1
-    if len(words) != 1 or not words[0].isdigit() or int(words[0]) < 1:
+    if len(words) != 1 or not words[0].isdecimal() or int(words[0]) < 1:
         raise UsageError()
     return int(words[0])
 

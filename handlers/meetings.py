@@ -123,13 +123,11 @@ async def meeting_command(context: Context, args: str) -> Reply:
     group = context.require_group()
     if not args.strip():
         return await _ask(context, {"step": "title"})
-    first = args.split(maxsplit=1)[0].casefold() if args.strip() else ""
-    if first in _MOVE_WORDS:
-        return await _move(context, group, args.split(maxsplit=1)[1] if " " in args.strip() else "")
-    if first in _CANCEL_WORDS:
-        return await _cancel(
-            context, group, args.split(maxsplit=1)[1] if " " in args.strip() else ""
-        )
+    first, _, rest = args.strip().partition(" ")
+    if first.casefold() in _MOVE_WORDS:
+        return await _move(context, group, rest)
+    if first.casefold() in _CANCEL_WORDS:
+        return await _cancel(context, group, rest)
     parts = [part.strip() for part in args.split("|")]
     if len(parts) < 2 or not parts[0] or not parts[1]:
         raise UsageError()
@@ -395,7 +393,7 @@ def _period(context: Context, args: str) -> tuple[int | None, datetime | None]:
     word = args.strip().casefold()
     if not word:
         return DEFAULT_LIST_LENGTH, None
-    if word.isdigit() and 0 < int(word) <= 100:
+    if word.isdecimal() and 0 < int(word) <= 100:
         return int(word), None
     days = {"woche": 7, "week": 7, "monat": 31, "month": 31, "jahr": 366, "year": 366}
     if word in days:
