@@ -280,3 +280,8 @@ async def groups_of_person(
         .order_by(WorkingGroup.name_key)
     )
     return [(group, role) for group, role in rows]
+
+
+async def all_groups(session: AsyncSession) -> list[WorkingGroup]:
+    rows = await session.scalars(select(WorkingGroup).order_by(WorkingGroup.name_key))
+    return list(rows)

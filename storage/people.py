@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, bindparam, delete, func, select, update
+from sqlalchemy import Column, ForeignKey, Table, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Base, LinkCode, Membership, PendingConfirmation, Person, Role
@@ -176,6 +177,8 @@ async def merge_persons(session: AsyncSession, keep: Person, absorb: Person) -> 
                 for fk in column.foreign_keys
             ):
                 continue
+            if column.primary_key:
+                await _drop_colliding_rows(session, table, column, keep.id, absorb.id)
             await session.execute(
                 update(table).where(column == absorb.id).values({column.name: keep.id})
             )
@@ -183,6 +186,20 @@ async def merge_persons(session: AsyncSession, keep: Person, absorb: Person) -> 
         keep.language = absorb.language
     await session.execute(delete(Person).where(Person.id == absorb.id))
     session.expunge(absorb)
+
+
+async def _drop_colliding_rows(
+    session: AsyncSession, table: Table, column: Column[Any], keep_id: int, absorb_id: int
+) -> None:
+    """Delete absorb's rows whose primary key keep already has (both assigned to one item)."""
+    others = [c for c in table.primary_key.columns if c is not column]
+    kept = table.alias("kept")
+    await session.execute(
+        delete(table).where(
+            column == absorb_id,
+            exists().where(kept.c[column.name] == keep_id, *(kept.c[c.name] == c for c in others)),
+        )
+    )
 
 
 async def count_persons(session: AsyncSession) -> int:

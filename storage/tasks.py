@@ -1,0 +1,277 @@
+"""Action items (Umsetzungsschritte) of the AGs: items, their assignees and their history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    ActionItem,
+    ActionItemAssignee,
+    ActionItemEvent,
+    Person,
+    TaskEventKind,
+    TaskStatus,
+    WorkingGroup,
+)
+
+CLOSED = (TaskStatus.DONE, TaskStatus.DROPPED)
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """What a new action item consists of."""
+
+    group_id: int
+    text: str
+    due_at: datetime | None
+    due_all_day: bool
+    created_by: int
+    assignees: tuple[int, ...] = ()
+    meeting_id: int | None = None
+
+
+async def add_item(session: AsyncSession, new: NewItem, now: datetime) -> ActionItem:
+    item = ActionItem(
+        group_id=new.group_id,
+        text=new.text,
+        status=TaskStatus.OPEN,
+        due_at=new.due_at,
+        due_all_day=new.due_all_day,
+        meeting_id=new.meeting_id,
+        created_by=new.created_by,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(item)
+    await session.flush()
+    session.add_all(ActionItemAssignee(item_id=item.id, person_id=pid) for pid in new.assignees)
+    return item
+
+
+async def get_item(session: AsyncSession, item_id: int) -> ActionItem | None:
+    return await session.get(ActionItem, item_id)
+
+
+async def assignees_of(session: AsyncSession, item_id: int) -> list[tuple[int, str]]:
+    """(person id, display name) of the item's assignees, by name."""
+    rows = await session.execute(
+        select(Person.id, Person.display_name)
+        .join(ActionItemAssignee, ActionItemAssignee.person_id == Person.id)
+        .where(ActionItemAssignee.item_id == item_id)
+        .order_by(Person.sort_name, Person.id)
+    )
+    return [(pid, name) for pid, name in rows]
+
+
+async def set_assignees(session: AsyncSession, item_id: int, person_ids: Iterable[int]) -> None:
+    await session.execute(delete(ActionItemAssignee).where(ActionItemAssignee.item_id == item_id))
+    session.add_all(ActionItemAssignee(item_id=item_id, person_id=pid) for pid in set(person_ids))
+    await session.flush()
+
+
+def record(
+    session: AsyncSession,
+    item: ActionItem,
+    kind: TaskEventKind,
+    person_id: int,
+    now: datetime,
+    detail: str = "",
+) -> None:
+    """Add an entry to the item's history and mark the item as changed."""
+    session.add(
+        ActionItemEvent(item_id=item.id, kind=kind, person_id=person_id, detail=detail, at=now)
+    )
+    item.updated_at = now
+
+
+def close(
+    session: AsyncSession, item: ActionItem, status: TaskStatus, person_id: int, now: datetime
+) -> None:
+    item.status = status
+    item.closed_at = now
+    item.closed_by = person_id
+    kind = TaskEventKind.DONE if status is TaskStatus.DONE else TaskEventKind.DROPPED
+    record(session, item, kind, person_id, now)
+
+
+def reopen(session: AsyncSession, item: ActionItem, person_id: int, now: datetime) -> None:
+    item.status = TaskStatus.OPEN
+    item.closed_at = None
+    item.closed_by = None
+    record(session, item, TaskEventKind.REOPENED, person_id, now)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    kind: TaskEventKind
+    person_name: str | None
+    detail: str
+    at: datetime
+
+
+async def history(session: AsyncSession, item_id: int) -> list[HistoryEntry]:
+    """Everything that happened to the item, oldest first."""
+    rows = await session.execute(
+        select(
+            ActionItemEvent.kind, Person.display_name, ActionItemEvent.detail, ActionItemEvent.at
+        )
+        .outerjoin(Person, Person.id == ActionItemEvent.person_id)
+        .where(ActionItemEvent.item_id == item_id)
+        .order_by(ActionItemEvent.at, ActionItemEvent.id)
+    )
+    return [HistoryEntry(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """An action item as lists show it, with its AG and its assignees."""
+
+    id: int
+    group_id: int
+    group_name: str
+    timezone: str
+    text: str
+    status: TaskStatus
+    due_at: datetime | None
+    due_all_day: bool
+    closed_at: datetime | None
+    assignees: tuple[tuple[int, str], ...]
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.status is TaskStatus.OPEN and self.due_at is not None and self.due_at < now
+
+
+_ROW_COLUMNS = (
+    ActionItem.id,
+    ActionItem.group_id,
+    WorkingGroup.name,
+    WorkingGroup.timezone,
+    ActionItem.text,
+    ActionItem.status,
+    ActionItem.due_at,
+    ActionItem.due_all_day,
+    ActionItem.closed_at,
+)
+
+
+async def _with_assignees(session: AsyncSession, rows: Sequence[Any]) -> list[ItemRow]:
+    """Attach the assignees of all listed items with one more query."""
+    ids = [row[0] for row in rows]
+    names: dict[int, list[tuple[int, str]]] = {item_id: [] for item_id in ids}
+    if ids:
+        assigned = await session.execute(
+            select(ActionItemAssignee.item_id, Person.id, Person.display_name)
+            .join(Person, Person.id == ActionItemAssignee.person_id)
+            .where(ActionItemAssignee.item_id.in_(ids))
+            .order_by(Person.sort_name, Person.id)
+        )
+        for item_id, person_id, name in assigned:
+            names[item_id].append((person_id, name))
+    return [
+        ItemRow(
+            item_id, gid, group, zone, text, status, due, all_day, closed, tuple(names[item_id])
+        )
+        for item_id, gid, group, zone, text, status, due, all_day, closed in rows
+    ]
+
+
+async def open_items(
+    session: AsyncSession,
+    group_ids: Sequence[int],
+    *,
+    person_id: int | None = None,
+    due_before: datetime | None = None,
+) -> list[ItemRow]:
+    """Open items of these AGs by deadline (none last); optionally one person's, or overdue."""
+    query = (
+        select(*_ROW_COLUMNS)
+        .join(WorkingGroup, WorkingGroup.id == ActionItem.group_id)
+        .where(ActionItem.group_id.in_(group_ids), ActionItem.status == TaskStatus.OPEN)
+        .order_by(ActionItem.due_at.is_(None), ActionItem.due_at, ActionItem.id)
+    )
+    if person_id is not None:
+        query = query.where(_assigned_to(person_id))
+    if due_before is not None:
+        query = query.where(ActionItem.due_at < due_before)
+    return await _with_assignees(session, (await session.execute(query)).all())
+
+
+async def closed_items(
+    session: AsyncSession,
+    group_ids: Sequence[int],
+    since: datetime,
+    *,
+    person_id: int | None = None,
+) -> list[ItemRow]:
+    """Items done or dropped since ``since``, the latest first."""
+    query = (
+        select(*_ROW_COLUMNS)
+        .join(WorkingGroup, WorkingGroup.id == ActionItem.group_id)
+        .where(
+            ActionItem.group_id.in_(group_ids),
+            ActionItem.status.in_(CLOSED),
+            ActionItem.closed_at >= since,
+        )
+        .order_by(ActionItem.closed_at.desc(), ActionItem.id.desc())
+    )
+    if person_id is not None:
+        query = query.where(or_(_assigned_to(person_id), ActionItem.closed_by == person_id))
+    return await _with_assignees(session, (await session.execute(query)).all())
+
+
+def _assigned_to(person_id: int) -> ColumnElement[bool]:
+    return ActionItem.id.in_(
+        select(ActionItemAssignee.item_id).where(ActionItemAssignee.person_id == person_id)
+    )
+
+
+@dataclass(frozen=True)
+class OpenCount:
+    """Open and overdue items of one person (None: nobody) in one AG."""
+
+    group_id: int
+    person_id: int | None
+    person_name: str | None
+    open: int
+    overdue: int
+
+
+async def open_counts(
+    session: AsyncSession, group_ids: Sequence[int], now: datetime
+) -> list[OpenCount]:
+    """Per AG and assignee: how many items are open and how many of them overdue."""
+    overdue = func.sum(case((ActionItem.due_at < now, 1), else_=0))
+    rows = await session.execute(
+        select(
+            ActionItem.group_id,
+            Person.id,
+            Person.display_name,
+            func.count(),
+            overdue,
+        )
+        .outerjoin(ActionItemAssignee, ActionItemAssignee.item_id == ActionItem.id)
+        .outerjoin(Person, Person.id == ActionItemAssignee.person_id)
+        .where(ActionItem.group_id.in_(group_ids), ActionItem.status == TaskStatus.OPEN)
+        .group_by(ActionItem.group_id, Person.id, Person.display_name, Person.sort_name)
+        .order_by(ActionItem.group_id, Person.sort_name.is_(None), Person.sort_name, Person.id)
+    )
+    return [
+        OpenCount(gid, pid, name, int(count), int(late or 0))
+        for gid, pid, name, count, late in rows
+    ]
+
+
+async def count_open(session: AsyncSession, group_ids: Sequence[int]) -> int:
+    return (
+        await session.scalar(
+            select(func.count()).where(
+                ActionItem.group_id.in_(group_ids), ActionItem.status == TaskStatus.OPEN
+            )
+        )
+    ) or 0
