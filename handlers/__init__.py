@@ -17,6 +17,8 @@ from handlers import (
     language,
     linking,
     meetings,
+    task_lists,
+    tasks,
 )
 from handlers.context import Context
 
@@ -24,7 +26,18 @@ from handlers.context import Context
 def build_registry() -> CommandRegistry[Context]:
     """Every command of the bot, in the order /hilfe lists them."""
     registry: CommandRegistry[Context] = CommandRegistry()
-    modules = (help, groups, meetings, agenda, attendance, calendar_export, language, linking)
+    modules = (
+        help,
+        groups,
+        meetings,
+        agenda,
+        attendance,
+        calendar_export,
+        tasks,
+        task_lists,
+        language,
+        linking,
+    )
     for module in (*modules, confirmations):
         for command in module.COMMANDS:
             registry.add(command)

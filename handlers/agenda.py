@@ -9,6 +9,7 @@ from core.messages import Reply, bold
 from core.timefmt import format_moment
 from handlers.context import Context
 from handlers.meeting_texts import find_meeting
+from handlers.task_texts import open_items_top
 from storage import meetings
 from storage.models import Meeting, WorkingGroup
 
@@ -55,6 +56,7 @@ async def _show(context: Context, group: WorkingGroup, meeting: Meeting) -> Repl
             context.t("No points yet. Propose one with {command}"),
             command=f"{context.command_word('tagesordnung')} {meeting.number} + …",
         )
+    await open_items_top(context, group, reply, len(items) + 1)
     return reply.build()
 
 

@@ -12,6 +12,7 @@ from core.i18n import N_
 from core.messages import ChatRef, Choice, Delivery, Reply, ReplyBuilder, bold
 from core.timefmt import format_moment
 from handlers.context import Context
+from handlers.task_texts import open_items_top
 from storage import groups, meetings
 from storage.models import Meeting, MeetingFormat, WorkingGroup
 
@@ -84,10 +85,13 @@ async def meeting_lines(
     if holiday:
         reply.add(context.t("⚠ {holiday}, public holiday"), holiday=holiday)
     items = await meetings.agenda(context.session, meeting.id)
-    if items:
+    open_tasks = ReplyBuilder()
+    await open_items_top(context, group, open_tasks, len(items) + 1)
+    if items or open_tasks.lines:
         reply.add(context.t("Agenda:"))
         for item in items:
             reply.add("TOP {position}: {text}", position=item.position, text=item.text)
+        reply.lines.extend(open_tasks.lines)
 
 
 def answer_choices(context: Context, meeting: Meeting) -> list[Choice]:

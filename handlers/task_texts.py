@@ -1,0 +1,216 @@
+"""Shared pieces of the task commands: finding #N with its rights, deadlines, item lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from core.commands import Permission
+from core.errors import UsageError
+from core.i18n import N_
+from core.messages import Choice, ReplyBuilder, Span, bold
+from core.timefmt import format_day, format_moment
+from core.when import Day, Moment, WhenError, parse_when
+from handlers.context import Context
+from storage import groups, tasks
+from storage.models import ActionItem, Role, TaskStatus, WorkingGroup
+from storage.tasks import ItemRow
+
+_NUMBER = re.compile(r"^#?(\d{1,9})$")
+# A deadline given as a date is due at the end of that day in the AG's zone.
+END_OF_DAY = time(23, 59, 59)
+# Buttons under a list: as many as every messenger can show (Matrix offers nine reactions).
+MAX_BUTTONS = 9
+_BY = N_("by {due}")
+_OVERDUE_SINCE = N_("overdue since {due}")
+STATUS_NAMES = {
+    TaskStatus.OPEN: N_("open"),
+    TaskStatus.DONE: N_("done"),
+    TaskStatus.DROPPED: N_("dropped"),
+}
+
+
+def item_number(word: str) -> int | None:
+    """``12`` or ``#12`` → 12."""
+    match = _NUMBER.match(word.strip())
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class FoundItem:
+    """An item with its AG and what the person asking may do with it."""
+
+    item: ActionItem
+    group: WorkingGroup
+    assignees: list[tuple[int, str]]
+    is_coordinator: bool
+    is_involved: bool  # assignee or creator
+
+    @property
+    def may_manage(self) -> bool:
+        """Close, reopen, re-date and comment."""
+        return self.is_coordinator or self.is_involved
+
+
+async def find_item(context: Context, word: str) -> FoundItem:
+    """Item #N as this person may see it here; refuses unknown numbers and other AGs' items."""
+    number = item_number(word)
+    if number is None:
+        raise UsageError()
+    item = await tasks.get_item(context.session, number)
+    group = await _readable_group(context, item)
+    if item is None or group is None:
+        raise context.refuse("There is no task #{number} here.", number=number)
+    assignees = await tasks.assignees_of(context.session, item.id)
+    return FoundItem(
+        item=item,
+        group=group,
+        assignees=assignees,
+        is_coordinator=await is_coordinator(context, group),
+        is_involved=item.created_by == context.person.id
+        or any(pid == context.person.id for pid, _ in assignees),
+    )
+
+
+async def _readable_group(context: Context, item: ActionItem | None) -> WorkingGroup | None:
+    """The item's AG if the person may read it here: in its AG's chat, or privately as member."""
+    if item is None:
+        return None
+    if not context.is_private:
+        group = context.require_group()
+        if item.group_id != group.id:
+            return None
+        require_member(context, group)
+        return group
+    if (
+        context.level < Permission.GLOBAL_ADMIN
+        and await groups.role_in(context.session, item.group_id, context.person.id) is None
+    ):
+        return None
+    return await context.session.get(WorkingGroup, item.group_id)
+
+
+def require_member(context: Context, group: WorkingGroup) -> None:
+    """Refuse people in the AG's chat who have not joined the AG."""
+    if context.role is None and context.level < Permission.COORDINATOR:
+        raise context.refuse(
+            "Only members of {group} can see and change its tasks. Join with {join}.",
+            group=group.name,
+            join=context.command_word("beitreten"),
+        )
+
+
+async def is_coordinator(context: Context, group: WorkingGroup) -> bool:
+    """Coordinator of ``group`` (chat and global admins count as coordinators)."""
+    if context.level >= Permission.GLOBAL_ADMIN:
+        return True
+    if not context.is_private and context.group is not None and context.group.id == group.id:
+        return context.level >= Permission.COORDINATOR
+    return await groups.role_in(context.session, group.id, context.person.id) is Role.COORDINATOR
+
+
+def parse_due(context: Context, group: WorkingGroup, text: str) -> tuple[datetime, bool]:
+    """A deadline in the future as (UTC moment, given as a date only)."""
+    zone = ZoneInfo(group.timezone)
+    try:
+        when = parse_when(text, context.now().astimezone(zone), group.timezone, "future")
+    except WhenError as error:
+        raise context.refuse(
+            "I did not understand the deadline {text}. Examples: {examples}",
+            text=f"„{text}“" if context.language == "de" else f'"{text}"',
+            examples=", ".join(error.examples[:3]) or "Freitag, 30.4., morgen 12 Uhr",
+        ) from None
+    if isinstance(when, Day):
+        due, all_day = datetime.combine(when.on, END_OF_DAY, zone).astimezone(UTC), True
+    elif isinstance(when, Moment):
+        due, all_day = when.at.astimezone(UTC), False
+    else:
+        raise context.refuse("A deadline is one date, not a series.")
+    if due <= context.now():
+        raise context.refuse(
+            "The deadline {when} is in the past.", when=due_text(context, due, all_day, group)
+        )
+    return due, all_day
+
+
+def due_text(context: Context, due: datetime, all_day: bool, group: WorkingGroup | str) -> str:
+    """``Fr, 27.03.2026`` for a date, ``Fr, 27.03.2026, 12:00 Uhr`` for a moment."""
+    zone = group if isinstance(group, str) else group.timezone
+    if all_day:
+        return format_day(due.astimezone(ZoneInfo(zone)).date(), context.language)
+    return format_moment(due, context.language, zone)
+
+
+def item_spans(
+    context: Context, row: ItemRow, *, with_assignees: bool = True, with_group: bool = False
+) -> list[Span]:
+    """One list line: ``#12 Flyer drucken – bis Fr, 27.03.2026 · Ben`` (⚠ when overdue)."""
+    now = context.now()
+    spans = [Span("⚠ " if row.is_overdue(now) else "• "), bold(f"#{row.id}"), Span(f" {row.text}")]
+    if with_group:
+        spans.append(Span(f" [{row.group_name}]"))
+    if row.status is not TaskStatus.OPEN:
+        assert row.closed_at is not None
+        spans.append(
+            Span(
+                " – "
+                + context.t(STATUS_NAMES[row.status])
+                + " "
+                + format_day(
+                    row.closed_at.astimezone(ZoneInfo(row.timezone)).date(), context.language
+                )
+            )
+        )
+    elif row.due_at is not None:
+        due = due_text(context, row.due_at, row.due_all_day, row.timezone)
+        template = _OVERDUE_SINCE if row.is_overdue(now) else _BY
+        spans.append(Span(" – " + context.t(template).format(due=due)))
+    if with_assignees:
+        names = ", ".join(name for _, name in row.assignees) or context.t("nobody yet")
+        spans.append(Span(f" · {names}"))
+    return spans
+
+
+def done_choice(context: Context, item_id: int) -> Choice:
+    return Choice(
+        context.t("✓ #{number} done").format(number=item_id),
+        f"{context.command_word('erledigt')} {item_id}",
+    )
+
+
+def done_choices(context: Context, rows: list[ItemRow]) -> list[Choice]:
+    """A "done" button for the first open items of a list."""
+    ids = list(dict.fromkeys(row.id for row in rows if row.status is TaskStatus.OPEN))
+    return [done_choice(context, item_id) for item_id in ids[:MAX_BUTTONS]]
+
+
+# How many open items the fixed last TOP of an agenda lists; the rest are counted.
+AGENDA_ITEMS = 15
+
+
+async def open_items_top(
+    context: Context, group: WorkingGroup, reply: ReplyBuilder, position: int
+) -> None:
+    """The fixed last agenda point "Offene Aufgaben": the AG's open items, overdue first."""
+    rows = await tasks.open_items(context.session, [group.id])
+    if not rows:
+        return
+    now = context.now()
+    overdue = [row for row in rows if row.is_overdue(now)]
+    reply.add(
+        context.t("TOP {position}: Open tasks ({count}, {overdue} overdue)"),
+        position=position,
+        count=len(rows),
+        overdue=len(overdue),
+    )
+    ordered = overdue + [row for row in rows if not row.is_overdue(now)]
+    for row in ordered[:AGENDA_ITEMS]:
+        reply.add_spans([Span("  "), *item_spans(context, row)])
+    if len(rows) > AGENDA_ITEMS:
+        reply.add(
+            context.t("  … and {count} more: {command}"),
+            count=len(rows) - AGENDA_ITEMS,
+            command=context.command_word("aufgaben"),
+        )
