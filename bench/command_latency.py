@@ -252,13 +252,13 @@ async def drop_postgres_database(server_url: str, url: str) -> None:
 
 def print_table(results: Sequence[Result]) -> None:
     header = (
-        f"{'backend':<10} {'command':<12} {'runs':>6} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}"
+        f"{'backend':<10} {'command':<18} {'runs':>6} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}"
     )
     print(header)
     print("-" * len(header))
     for result in results:
         print(
-            f"{result.backend:<10} {result.command:<12} {len(result.samples):>6} "
+            f"{result.backend:<10} {result.command:<18} {len(result.samples):>6} "
             f"{result.percentile(0.50):>8.2f} {result.percentile(0.99):>8.2f} "
             f"{result.mean_ms:>8.2f}"
         )

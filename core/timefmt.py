@@ -6,14 +6,22 @@ period, as in German office correspondence.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import functools
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
 
 def _weekday(day: date, language: str) -> str:
-    return format_date(day, "EEE", locale=language).rstrip(".")
+    return _weekday_name(day.weekday(), language)
+
+
+# Babel's formatting costs about 25 µs a call; a list of 200 tasks shows 200 dates.
+@functools.cache
+def _weekday_name(weekday: int, language: str) -> str:
+    monday = date(2024, 1, 1)
+    return format_date(monday + timedelta(days=weekday), "EEE", locale=language).rstrip(".")
 
 
 def format_day(day: date, language: str) -> str:

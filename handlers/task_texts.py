@@ -147,30 +147,26 @@ def item_spans(
     context: Context, row: ItemRow, *, with_assignees: bool = True, with_group: bool = False
 ) -> list[Span]:
     """One list line: ``#12 Flyer drucken – bis Fr, 27.03.2026 · Ben`` (⚠ when overdue)."""
-    now = context.now()
-    spans = [Span("⚠ " if row.is_overdue(now) else "• "), bold(f"#{row.id}"), Span(f" {row.text}")]
+    overdue = row.is_overdue(context.now())
+    # One plain span after the number: lists of 200 items are built on every /aufgaben.
+    rest = [" ", row.text]
     if with_group:
-        spans.append(Span(f" [{row.group_name}]"))
+        rest.append(f" [{row.group_name}]")
     if row.status is not TaskStatus.OPEN:
         assert row.closed_at is not None
-        spans.append(
-            Span(
-                " – "
-                + context.t(STATUS_NAMES[row.status])
-                + " "
-                + format_day(
-                    row.closed_at.astimezone(ZoneInfo(row.timezone)).date(), context.language
-                )
-            )
-        )
+        closed = row.closed_at.astimezone(ZoneInfo(row.timezone)).date()
+        rest += [
+            " – ",
+            context.t(STATUS_NAMES[row.status]),
+            " ",
+            format_day(closed, context.language),
+        ]
     elif row.due_at is not None:
         due = due_text(context, row.due_at, row.due_all_day, row.timezone)
-        template = _OVERDUE_SINCE if row.is_overdue(now) else _BY
-        spans.append(Span(" – " + context.t(template).format(due=due)))
+        rest += [" – ", context.t(_OVERDUE_SINCE if overdue else _BY).format(due=due)]
     if with_assignees:
-        names = ", ".join(name for _, name in row.assignees) or context.t("nobody yet")
-        spans.append(Span(f" · {names}"))
-    return spans
+        rest += [" · ", ", ".join(name for _, name in row.assignees) or context.t("nobody yet")]
+    return [Span("⚠ " if overdue else "• "), bold(f"#{row.id}"), Span("".join(rest))]
 
 
 def done_choice(context: Context, item_id: int) -> Choice:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -128,7 +128,7 @@ async def history(session: AsyncSession, item_id: int) -> list[HistoryEntry]:
     return [HistoryEntry(*row) for row in rows]
 
 
-@dataclass(frozen=True)
+@dataclass
 class ItemRow:
     """An action item as lists show it, with its AG and its assignees."""
 
@@ -141,7 +141,7 @@ class ItemRow:
     due_at: datetime | None
     due_all_day: bool
     closed_at: datetime | None
-    assignees: tuple[tuple[int, str], ...]
+    assignees: list[tuple[int, str]] = field(default_factory=list)
 
     def is_overdue(self, now: datetime) -> bool:
         return self.status is TaskStatus.OPEN and self.due_at is not None and self.due_at < now
@@ -160,25 +160,33 @@ _ROW_COLUMNS = (
 )
 
 
-async def _with_assignees(session: AsyncSession, rows: Sequence[Any]) -> list[ItemRow]:
-    """Attach the assignees of all listed items with one more query."""
-    ids = [row[0] for row in rows]
-    names: dict[int, list[tuple[int, str]]] = {item_id: [] for item_id in ids}
-    if ids:
-        assigned = await session.execute(
-            select(ActionItemAssignee.item_id, Person.id, Person.display_name)
-            .join(Person, Person.id == ActionItemAssignee.person_id)
-            .where(ActionItemAssignee.item_id.in_(ids))
-            .order_by(Person.sort_name, Person.id)
-        )
-        for item_id, person_id, name in assigned:
-            names[item_id].append((person_id, name))
-    return [
-        ItemRow(
-            item_id, gid, group, zone, text, status, due, all_day, closed, tuple(names[item_id])
-        )
-        for item_id, gid, group, zone, text, status, due, all_day, closed in rows
-    ]
+Listing = Select[*tuple[Any, ...]]
+
+
+def _listing(*conditions: ColumnElement[bool]) -> Listing:
+    """Items matching ``conditions`` with their AG, one row per assignee (or one without)."""
+    return (
+        select(*_ROW_COLUMNS, Person.id, Person.display_name)
+        .join(WorkingGroup, WorkingGroup.id == ActionItem.group_id)
+        .outerjoin(ActionItemAssignee, ActionItemAssignee.item_id == ActionItem.id)
+        .outerjoin(Person, Person.id == ActionItemAssignee.person_id)
+        .where(*conditions)
+    )
+
+
+async def _items(session: AsyncSession, query: Listing) -> list[ItemRow]:
+    """Fold the rows of a :func:`_listing` into items; one query, in the query's order."""
+    items: dict[int, ItemRow] = {}
+    for row in await session.execute(query):
+        item_id, group_id, group, zone, text, status, due, all_day, closed, person_id, name = row
+        item = items.get(item_id)
+        if item is None:
+            item = items[item_id] = ItemRow(
+                item_id, group_id, group, zone, text, status, due, all_day, closed
+            )
+        if person_id is not None:
+            item.assignees.append((person_id, name))
+    return list(items.values())
 
 
 async def open_items(
@@ -189,17 +197,16 @@ async def open_items(
     due_before: datetime | None = None,
 ) -> list[ItemRow]:
     """Open items of these AGs by deadline (none last); optionally one person's, or overdue."""
-    query = (
-        select(*_ROW_COLUMNS)
-        .join(WorkingGroup, WorkingGroup.id == ActionItem.group_id)
-        .where(ActionItem.group_id.in_(group_ids), ActionItem.status == TaskStatus.OPEN)
-        .order_by(ActionItem.due_at.is_(None), ActionItem.due_at, ActionItem.id)
+    query = _listing(
+        ActionItem.group_id.in_(group_ids), ActionItem.status == TaskStatus.OPEN
+    ).order_by(
+        ActionItem.due_at.is_(None), ActionItem.due_at, ActionItem.id, Person.sort_name, Person.id
     )
     if person_id is not None:
         query = query.where(_assigned_to(person_id))
     if due_before is not None:
         query = query.where(ActionItem.due_at < due_before)
-    return await _with_assignees(session, (await session.execute(query)).all())
+    return await _items(session, query)
 
 
 async def closed_items(
@@ -210,19 +217,14 @@ async def closed_items(
     person_id: int | None = None,
 ) -> list[ItemRow]:
     """Items done or dropped since ``since``, the latest first."""
-    query = (
-        select(*_ROW_COLUMNS)
-        .join(WorkingGroup, WorkingGroup.id == ActionItem.group_id)
-        .where(
-            ActionItem.group_id.in_(group_ids),
-            ActionItem.status.in_(CLOSED),
-            ActionItem.closed_at >= since,
-        )
-        .order_by(ActionItem.closed_at.desc(), ActionItem.id.desc())
-    )
+    query = _listing(
+        ActionItem.group_id.in_(group_ids),
+        ActionItem.status.in_(CLOSED),
+        ActionItem.closed_at >= since,
+    ).order_by(ActionItem.closed_at.desc(), ActionItem.id.desc(), Person.sort_name, Person.id)
     if person_id is not None:
         query = query.where(or_(_assigned_to(person_id), ActionItem.closed_by == person_id))
-    return await _with_assignees(session, (await session.execute(query)).all())
+    return await _items(session, query)
 
 
 def _assigned_to(person_id: int) -> ColumnElement[bool]:
