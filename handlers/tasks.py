@@ -213,6 +213,7 @@ async def _done(context: Context, found: FoundItem, rest: str) -> Reply:
             command=f"{context.command_word('wiedereroeffnen')} {item.id}",
         )
     tasks.close(context.session, item, TaskStatus.DONE, context.person.id, context.now())
+    _note_from(context, found, rest)
     return context.reply(
         "Done: #{number} {text}. Thank you, {name}!",
         number=item.id,
@@ -230,6 +231,7 @@ async def _reopen(context: Context, found: FoundItem, rest: str) -> Reply:
             "Only coordinators of {group} can reopen a dropped task.", group=found.group.name
         )
     tasks.reopen(context.session, item, context.person.id, context.now())
+    _note_from(context, found, rest)
     reply = context.reply("Reopened: #{number} {text}", number=item.id, text=bold(item.text))
     reply.choices.append(done_choice(context, item.id))
     return reply.build()
@@ -275,6 +277,7 @@ async def _drop(context: Context, found: FoundItem, rest: str) -> Reply:
     if item.status is not TaskStatus.OPEN:
         raise context.refuse("Task #{number} is closed.", number=item.id)
     tasks.close(context.session, item, TaskStatus.DROPPED, context.person.id, context.now())
+    _note_from(context, found, rest)
     return context.reply(
         "Dropped: #{number} {text}. It stays in the history; {command} brings it back.",
         number=item.id,
@@ -283,13 +286,21 @@ async def _drop(context: Context, found: FoundItem, rest: str) -> Reply:
     ).build()
 
 
+def _note_from(context: Context, found: FoundItem, text: str) -> None:
+    """Keep what follows the number as a note: "/erledigt 3 Druck ist bestellt"."""
+    if not text:
+        return
+    if len(text) > MAX_TEXT:
+        raise context.refuse("A note may be at most {limit} characters long.", limit=MAX_TEXT)
+    now = context.now()
+    tasks.record(context.session, found.item, TaskEventKind.NOTE, context.person.id, now, text)
+
+
 async def _note(context: Context, found: FoundItem, rest: str) -> Reply:
     item = found.item
     if not rest:
         raise UsageError()
-    if len(rest) > MAX_TEXT:
-        raise context.refuse("A note may be at most {limit} characters long.", limit=MAX_TEXT)
-    tasks.record(context.session, item, TaskEventKind.NOTE, context.person.id, context.now(), rest)
+    _note_from(context, found, rest)
     return context.reply(
         "Note on #{number} {text}: {note}", number=item.id, text=bold(item.text), note=rest
     ).build()
@@ -312,15 +323,15 @@ COMMANDS = [
     Command(
         name="erledigt",
         alias="done",
-        usage="#N",
+        usage=N_("#N [note]"),
         summary=N_("Marks task #N as done."),
-        details="",
+        details=N_("Text after the number is kept as a note: /erledigt 12 Flyer sind bestellt"),
         handler=_changing(_done),
     ),
     Command(
         name="wiedereroeffnen",
         alias="reopen",
-        usage="#N",
+        usage=N_("#N [note]"),
         summary=N_("Reopens a task that was done or dropped."),
         details="",
         handler=_changing(_reopen),
@@ -344,7 +355,7 @@ COMMANDS = [
     Command(
         name="streichen",
         alias="drop",
-        usage="#N",
+        usage=N_("#N [note]"),
         summary=N_("Drops task #N (kept in the history)."),
         details="",
         handler=_changing(_drop, coordinators_only=True),

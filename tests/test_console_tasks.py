@@ -201,7 +201,7 @@ async def test_a_coordinator_reassigns_and_the_history_tells_everything(bot: Con
     await plan(bot)
     await bot.say("/zuweisen 3 @carla @ben", "::now 2026-03-26T08:00", "/frist 3 2.4. 9 Uhr")
     await bot.say("::user carla", "/notiz 3 Entwurf liegt vor", "::now 2026-03-27T16:30")
-    await bot.say("/erledigt 3")
+    await bot.say("/erledigt 3 an alle verteilt")  # the rest of the line is a note
     out = await bot.say("/aufgabe #3")
     assert "Aufgabe #3 (AG Innenstadt): Protokoll verteilen" in out
     assert "Status: erledigt · Frist: Do, 02.04.2026, 09:00 Uhr" in out
@@ -213,6 +213,7 @@ async def test_a_coordinator_reassigns_and_the_history_tells_everything(bot: Con
         "  • Do, 26.03.2026, 08:00 Uhr – Frist Do, 02.04.2026, 09:00 Uhr, gesetzt von you",
         "  • Do, 26.03.2026, 08:00 Uhr – Notiz von carla: Entwurf liegt vor",
         "  • Fr, 27.03.2026, 16:30 Uhr – erledigt von carla",
+        "  • Fr, 27.03.2026, 16:30 Uhr – Notiz von carla: an alle verteilt",
     ]
     assert "[✓" not in out  # no done button on a closed item
 
