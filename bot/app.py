@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -12,6 +13,10 @@ from bot.router import Router
 from core.clock import Clock
 from core.when import warm_up
 from handlers import build_registry
+from reminders.dispatcher import Dispatcher, DispatchSettings
+from reminders.engine import EngineSettings, ReminderEngine
+from reminders.planning import plan_ahead
+from reminders.render import RenderEnvironment
 from storage.database import create_engine, session_factory, upgrade_schema
 
 
@@ -23,8 +28,11 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     router: Router
     clock: Clock
+    reminders: ReminderEngine
+    dispatcher: Dispatcher
 
     async def close(self) -> None:
+        await self.reminders.stop()
         await self.engine.dispose()
 
 
@@ -35,8 +43,41 @@ async def create_app(config: Config, clock: Clock) -> App:
     sessions = session_factory(engine)
     # Loading dateparser's language data takes a moment: at start, not on a user's command.
     warm_up()
-    router = Router(sessions, build_registry(), config.bot, clock)
-    return App(engine, sessions, router, clock)
+    registry = build_registry()
+    router = Router(sessions, registry, config.bot, clock)
+    settings = config.reminders
+    environment = RenderEnvironment(
+        settings=config.bot,
+        registry=registry,
+        clock=clock,
+        notifiers=router.notifiers,
+        prefixes=router.prefixes,
+        late_after=timedelta(minutes=settings.late_after_minutes),
+    )
+    dispatcher = Dispatcher(
+        sessions,
+        clock,
+        router.notifiers,
+        environment,
+        DispatchSettings(
+            lease=timedelta(seconds=settings.lease_seconds), max_attempts=settings.max_attempts
+        ),
+    )
+
+    async def plan() -> None:
+        horizon = timedelta(days=settings.horizon_days)
+        await plan_ahead(sessions, clock.now(), horizon, settings.digest)
+
+    reminders = ReminderEngine(
+        dispatcher,
+        plan,
+        clock,
+        EngineSettings(
+            sweep=timedelta(seconds=settings.sweep_seconds), timezone=config.bot.timezone
+        ),
+    )
+    router.after_commands(reminders.poke)
+    return App(engine, sessions, router, clock, reminders, dispatcher)
 
 
 def freeze_startup_objects() -> None:

@@ -101,8 +101,12 @@ async def _console(config: Config, files: Path | None, now: str | None, demo: bo
     app = await create_app(config, clock)
     freeze_startup_objects()
     files_dir = files or Path(tempfile.mkdtemp(prefix="agbot-files-"))
-    adapter = ConsoleAdapter(app.router, clock, sys.stdout, files_dir, config.bot.timezone)
+    adapter = ConsoleAdapter(
+        app.router, clock, sys.stdout, files_dir, config.bot.timezone, app.reminders.clock_moved
+    )
     try:
+        # Reminders due while the bot was down go out now; then on time (or after ::now).
+        await app.reminders.start()
         if demo:
             if await fill_demo(app.sessions, clock):
                 print(

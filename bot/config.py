@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.i18n import LANGUAGES
 from handlers.context import BotSettings
+from reminders.planning import DigestSchedule
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/agbot.db"
 PLATFORMS = ("telegram", "matrix", "console")
@@ -58,12 +60,26 @@ class MatrixConfig:
 
 
 @dataclass(frozen=True)
+class ReminderConfig:
+    # Meetings this far ahead have their reminder rows; the daily job moves the horizon on.
+    horizon_days: int = 60
+    # A reminder sent later than this after its time says so ("verspätet, fällig war …").
+    late_after_minutes: int = 15
+    # The coordinators' weekly digest; None: off.
+    digest: DigestSchedule | None = field(default_factory=DigestSchedule)
+    lease_seconds: int = 60
+    sweep_seconds: int = 60
+    max_attempts: int = 8
+
+
+@dataclass(frozen=True)
 class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     bot: BotSettings = field(default_factory=BotSettings)
     telegram: TelegramConfig | None = None
     matrix: MatrixConfig | None = None
     log_level: str = "INFO"
+    reminders: ReminderConfig = field(default_factory=ReminderConfig)
 
     def secrets(self) -> list[str]:
         """Every secret value, for the log filter that blanks them out."""
@@ -93,8 +109,10 @@ def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
     log_level = reader.section("logging").text("level", "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("[logging] level: must be DEBUG, INFO, WARNING or ERROR")
+    reminders = _reminders(reader.section("reminders"), bot.timezone)
+    bot = replace(bot, reminder_horizon_days=reminders.horizon_days)
     reader.finish()
-    return Config(database, bot, telegram, matrix, log_level)
+    return Config(database, bot, telegram, matrix, log_level, reminders)
 
 
 class _Section:
@@ -246,3 +264,43 @@ def _matrix(section: _Section, environ: Mapping[str, str]) -> MatrixConfig:
         allowed_inviters=section.texts("allowed_inviters"),
         command_prefix=section.text("command_prefix", "!"),
     )
+
+
+_WEEKDAYS = {
+    **{name: index for index, name in enumerate(("mo", "di", "mi", "do", "fr", "sa", "so"))},
+    **{name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+}
+
+
+def _reminders(section: _Section, timezone: str) -> ReminderConfig:
+    numbers = {
+        key: section.number(key, default)
+        for key, default in (
+            ("horizon_days", 60),
+            ("late_after_minutes", 15),
+            ("lease_seconds", 60),
+            ("sweep_seconds", 60),
+            ("max_attempts", 8),
+        )
+    }
+    for key, value in numbers.items():
+        if value < 1:
+            raise ConfigError(f"[reminders] {key}: must be at least 1")
+    return ReminderConfig(digest=_digest(section.text("digest", "mo 08:00"), timezone), **numbers)
+
+
+def _digest(text: str, timezone: str) -> DigestSchedule | None:
+    """``"mo 08:00"`` (German or English weekday) or ``"off"``."""
+    if text.strip().casefold() in ("off", "aus"):
+        return None
+    day, _, clock = text.strip().casefold().partition(" ")
+    hour, _, minute = clock.strip().partition(":")
+    if day[:3] in _WEEKDAYS:
+        day = day[:3]
+    elif day[:2] in _WEEKDAYS:
+        day = day[:2]
+    if day not in _WEEKDAYS or not (hour.isdecimal() and minute.isdecimal()):
+        raise ConfigError('[reminders] digest: must look like "mo 08:00" or be "off"')
+    if int(hour) > 23 or int(minute) > 59:
+        raise ConfigError("[reminders] digest: the time must be between 00:00 and 23:59")
+    return DigestSchedule(_WEEKDAYS[day], time(int(hour), int(minute)), timezone)

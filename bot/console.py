@@ -8,6 +8,7 @@ fixed (README, "Console"): ``::user``, ``::chat``, ``::dm``, ``::admin``,
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -32,6 +33,7 @@ class ConsoleAdapter:
         out: TextIO,
         files_dir: Path,
         timezone: str,
+        clock_moved: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self._router = router
         self._clock = clock
@@ -42,13 +44,16 @@ class ConsoleAdapter:
         self.chat: str | None = None  # None: the current user's private chat
         self._admins: set[tuple[str, str]] = set()
         self._message_count = 0
+        # Called after ::now: what fell due by the new time is sent (the reminder engine).
+        self._clock_moved = clock_moved
         router.add_notifier(PLATFORM, self)
 
     async def feed(self, line: str) -> None:
         """Handle one input line: a directive or a message from the current user."""
         line = line.rstrip("\r\n")
         if line.startswith("::"):
-            self._directive(line[2:].strip())
+            if self._directive(line[2:].strip()) and self._clock_moved is not None:
+                await self._clock_moved()
             return
         if not line.strip():
             return
@@ -56,9 +61,16 @@ class ConsoleAdapter:
         if reply is not None:
             self._print(self._chat_label(), reply)
 
-    async def send(self, chat: ChatRef, reply: Reply) -> str | None:
+    async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> str | None:
         """The notifier interface: a message into another console chat."""
         self._print(chat.chat_id, reply)
+        return None
+
+    async def send_private(
+        self, account_id: str, reply: Reply, *, key: str | None = None
+    ) -> str | None:
+        """The notifier interface: a message into a person's private console chat."""
+        self._print(f"dm:{account_id}", reply)
         return None
 
     def _print(self, chat_label: str, reply: Reply) -> None:
@@ -77,7 +89,8 @@ class ConsoleAdapter:
             )
         self._out.flush()
 
-    def _directive(self, directive: str) -> None:
+    def _directive(self, directive: str) -> bool:
+        """Carry out a ``::`` line; True when it moved the clock."""
         name, _, argument = directive.partition(" ")
         argument = argument.strip()
         if name == "user" and argument:
@@ -95,8 +108,11 @@ class ConsoleAdapter:
                 self._clock.set(parse_console_time(argument, self._zone))
             except ValueError:
                 self._out.write(f"[console] ::now needs an ISO date-time, not {argument!r}\n")
+                return False
+            return True
         else:
             self._out.write(f"[console] unknown or incomplete directive: ::{directive}\n")
+        return False
 
     def _chat_label(self) -> str:
         return self.chat if self.chat is not None else f"dm:{self.user}"

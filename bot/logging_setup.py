@@ -38,3 +38,7 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     root.setLevel(level)
     # httpx logs every request URL, and Telegram's URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # aiosqlite logs every database call at DEBUG, and APScheduler every wake-up: noise
+    # that buries the bot's own debug lines.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING if level != "DEBUG" else logging.INFO)

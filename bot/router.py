@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -50,10 +51,24 @@ class Router:
         # The prefix shown in texts, per messenger ("/" unless an adapter says otherwise).
         self._prefixes: dict[str, str] = {}
         self._notifiers: dict[str, Notifier] = {}
+        self._after_command: list[Callable[[], None]] = []
 
     def add_notifier(self, platform: str, notifier: Notifier) -> None:
         """An adapter offers to carry messages into its chats (invitations, later reminders)."""
         self._notifiers[platform] = notifier
+
+    @property
+    def notifiers(self) -> Mapping[str, Notifier]:
+        """The running adapters by messenger (a live view: adapters add themselves)."""
+        return self._notifiers
+
+    @property
+    def prefixes(self) -> Mapping[str, str]:
+        return self._prefixes
+
+    def after_commands(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after every command (the reminder engine looks for new work)."""
+        self._after_command.append(callback)
 
     def add_bot_name(self, platform: str, name: str) -> None:
         """An adapter tells the router the bot's own name on its messenger."""
@@ -85,6 +100,8 @@ class Router:
             return None
         reply = await self._run(message, command, parsed.word, parsed.args)
         await self._deliver(reply.deliveries)
+        for callback in self._after_command:
+            callback()
         return reply
 
     async def _dialogue_command(self, message: Incoming) -> Command[Context] | None:
@@ -279,6 +296,8 @@ class Router:
                     message, command, command.name, message.text.strip(), continuing=True
                 )
                 await self._deliver(reply.deliveries)
+                for callback in self._after_command:
+                    callback()
                 return reply
         async with self._sessions() as session, session.begin():
             person = await people.person_for_account(

@@ -46,9 +46,12 @@ async def run_messengers(config: Config) -> int:
                 log.error("cannot start %s: %s", type(adapter).__name__, error)
                 return 1
             started.append(adapter)
+        # After the adapters: reminders due while the bot was down go out now.
+        await app.reminders.start()
         await stop.wait()
         log.info("stopping")
     finally:
+        await app.reminders.stop()
         for adapter in reversed(started):
             await adapter.stop()
         await app.close()

@@ -17,6 +17,8 @@ from handlers import (
     language,
     linking,
     meetings,
+    personal_reminders,
+    settings,
     task_lists,
     tasks,
 )
@@ -35,6 +37,8 @@ def build_registry() -> CommandRegistry[Context]:
         calendar_export,
         tasks,
         task_lists,
+        personal_reminders,
+        settings,
         language,
         linking,
     )

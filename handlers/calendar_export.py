@@ -101,7 +101,7 @@ def _last(scheduled: list[Meeting], zone: ZoneInfo) -> datetime:
 
 async def calendar_command(context: Context, args: str) -> Reply:
     group = context.require_group()
-    await extend_series(context, [group.id])
+    await extend_series(context.session, [group.id], context.now())
     all_meetings = await meetings.all_of_group(context.session, group.id)
     series = await meetings.series_of_group(context.session, group.id)
     content = build_calendar(group, all_meetings, series)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +25,12 @@ class BotSettings:
     timezone: str = "Europe/Berlin"
     # Platform-qualified account ids: "telegram:12345", "matrix:@anna:example.org", "console:anna".
     admins: frozenset[str] = frozenset()
+    # Meetings this far ahead get their reminder rows when they are planned or moved.
+    reminder_horizon_days: int = 60
+
+    @property
+    def reminder_horizon(self) -> timedelta:
+        return timedelta(days=self.reminder_horizon_days)
 
 
 @dataclass

@@ -7,6 +7,8 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core.commands import Command, Permission, Where
 from core.errors import UsageError
 from core.i18n import N_
@@ -22,7 +24,7 @@ from handlers.meeting_texts import (
     meeting_lines,
     where_text,
 )
-from storage import dialogues, meetings
+from storage import dialogues, meetings, reminders
 from storage.meetings import MeetingDraft
 from storage.models import Meeting, MeetingFormat, MeetingStatus, WorkingGroup
 
@@ -147,6 +149,8 @@ async def meeting_command(context: Context, args: str) -> Reply:
         created = await _create_series(context, group, draft, when)
     else:
         created = [await meetings.add_meeting(context.session, draft, when.at, context.now())]
+    for meeting in created:
+        await _plan_reminders(context, meeting)
     return await announce(context, group, await _invitation(context, group, created))
 
 
@@ -226,16 +230,19 @@ async def _create_series(
     ]
 
 
-async def extend_series(context: Context, group_ids: list[int]) -> None:
+async def extend_series(
+    session: AsyncSession, group_ids: list[int] | None, now: datetime
+) -> list[Meeting]:
     """Plan further occurrences of running series, so that a series never runs dry.
 
-    Occurrences exist a year ahead; whoever looks at the meetings tops them up. (The
-    reminder engine's daily job is the other caller.)
+    Occurrences exist a year ahead; whoever looks at the meetings tops them up, and the
+    reminder engine's daily job does for every AG (``group_ids`` None). Returns the
+    meetings added.
     """
-    now = context.now()
+    added_meetings: list[Meeting] = []
     until = now + SERIES_HORIZON
-    for series in await meetings.series_to_extend(context.session, group_ids, until - EXTEND_EARLY):
-        template = await meetings.latest_occurrence(context.session, series.id)
+    for series in await meetings.series_to_extend(session, group_ids, until - EXTEND_EARLY):
+        template = await meetings.latest_occurrence(session, series.id)
         if template is None:
             continue
         zone = ZoneInfo(series.timezone)
@@ -254,11 +261,15 @@ async def extend_series(context: Context, group_ids: list[int]) -> None:
             if start > until or added == MAX_OCCURRENCES:
                 break
             if start > series.materialised_until and start > now:
-                await meetings.add_meeting(context.session, draft, start, now, series_id=series.id)
+                meeting = await meetings.add_meeting(
+                    session, draft, start, now, series_id=series.id
+                )
+                added_meetings.append(meeting)
                 series.materialised_until = start
                 added += 1
         if added < MAX_OCCURRENCES:
             series.materialised_until = until
+    return added_meetings
 
 
 async def _invitation(context: Context, group: WorkingGroup, created: list[Meeting]) -> Reply:
@@ -309,6 +320,7 @@ async def _move(context: Context, group: WorkingGroup, args: str) -> Reply:
     old = format_moment(meeting.starts_at, context.language, group.timezone)
     meeting.starts_at = when.at
     meeting.updated_at = context.now()
+    await _plan_reminders(context, meeting)
     reply = context.reply("Meeting moved (was {old}):", old=old)
     await meeting_lines(context, group, meeting, reply)
     reply.choices.extend(answer_choices(context, meeting))
@@ -339,6 +351,7 @@ async def _cancel(context: Context, group: WorkingGroup, args: str) -> Reply:
         count = await meetings.cancel_series_from(
             context.session, meeting.series_id, meeting.starts_at, context.now()
         )
+        await reminders.cancel_for_series(context.session, meeting.series_id, meeting.starts_at)
         reply = context.reply(
             "Cancelled: the series {title} from {when} on ({count} meetings).",
             title=bold(meeting.title),
@@ -348,6 +361,7 @@ async def _cancel(context: Context, group: WorkingGroup, args: str) -> Reply:
     else:
         meeting.status = MeetingStatus.CANCELLED
         meeting.updated_at = context.now()
+        await _plan_reminders(context, meeting)
         reply = context.reply(
             "Cancelled: {title} (#{number}) on {when}.",
             title=bold(meeting.title),
@@ -355,6 +369,13 @@ async def _cancel(context: Context, group: WorkingGroup, args: str) -> Reply:
             when=when,
         )
     return await announce(context, group, reply.build())
+
+
+async def _plan_reminders(context: Context, meeting: Meeting) -> None:
+    """Plan, move or withdraw the meeting's reminders (within the horizon; later ones
+    are planned by the reminder engine's daily job)."""
+    horizon = context.settings.reminder_horizon
+    await reminders.sync_meeting(context.session, meeting, context.now(), horizon)
 
 
 async def meetings_command(context: Context, args: str) -> Reply:
@@ -366,7 +387,7 @@ async def meetings_command(context: Context, args: str) -> Reply:
         group = context.require_group()
         group_ids = [group.id]
         heading = context.reply("Upcoming meetings of {group}:", group=bold(group.name))
-    await extend_series(context, group_ids)
+    await extend_series(context.session, group_ids, context.now())
     found = await meetings.upcoming(
         context.session, group_ids, context.now(), until=until, limit=limit
     )

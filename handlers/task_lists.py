@@ -22,6 +22,7 @@ _MINE = {"meine", "mine", "ich", "me"}
 _OVERDUE = {"ueberfaellig", "überfällig", "overdue"}
 _DONE = {"erledigt", "done"}
 _ALL = {"alle", "all"}
+_TEXT = N_("<text>")
 
 
 async def tasks_command(context: Context, args: str) -> Reply:
@@ -81,7 +82,7 @@ def _by_person(
     if not rows:
         return context.reply(
             "No open tasks here. Create one with {command}.",
-            command=f"{context.command_word('aufgabe')} {context.t('<text>')}",
+            command=f"{context.command_word('aufgabe')} {context.t(_TEXT)}",
         ).build()
     people: dict[int | None, tuple[str, list[ItemRow]]] = {}
     for row in rows:

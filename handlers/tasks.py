@@ -28,7 +28,7 @@ from handlers.task_texts import (
     parse_due,
     require_member,
 )
-from storage import tasks
+from storage import reminders, tasks
 from storage.models import Meeting, Person, TaskEventKind, TaskStatus, WorkingGroup
 from storage.tasks import NewItem
 
@@ -99,6 +99,7 @@ async def _create(context: Context, args: str) -> Reply:
     if due_at is not None:
         shown = due_text(context, due_at, all_day, group)
         tasks.record(context.session, item, TaskEventKind.DUE, context.person.id, now, shown)
+    await reminders.sync_item(context.session, item, now)
     reply = context.reply("Task #{number} created: {text}", number=item.id, text=bold(item.text))
     await _assignee_line(context, reply, [(p.id, p.display_name) for p in assignees])
     if due_at is not None:
@@ -197,7 +198,10 @@ def _changing(
                 number=found.item.id,
                 group=found.group.name,
             )
-        return await change(context, found, rest.strip())
+        reply = await change(context, found, rest.strip())
+        # The deadline, the people or the status may have changed: so may the reminders.
+        await reminders.sync_item(context.session, found.item, context.now())
+        return reply
 
     return handler
 

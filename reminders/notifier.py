@@ -1,4 +1,4 @@
-"""The interface through which reminders reach a chat, implemented by every adapter."""
+"""The interface through which the bot's own messages reach a chat, implemented by every adapter."""
 
 from __future__ import annotations
 
@@ -7,7 +7,29 @@ from typing import Protocol
 from core.messages import ChatRef, Reply
 
 
+class DeliveryFailed(Exception):
+    """A message could not be delivered.
+
+    ``permanent``: trying again will not help (the bot was removed from the chat, the
+    person blocked it); otherwise the messenger was unreachable or overloaded.
+    """
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
 class Notifier(Protocol):
-    async def send(self, chat: ChatRef, reply: Reply) -> str | None:
-        """Send ``reply`` into ``chat``; return the platform's message id if it has one."""
+    async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> str | None:
+        """Send ``reply`` into ``chat``; the platform's message id if it has one.
+
+        ``key`` names what is sent (a reminder's key): a messenger that can deduplicate
+        retries (Matrix transaction ids) uses it. Raises :class:`DeliveryFailed`.
+        """
+        ...
+
+    async def send_private(
+        self, account_id: str, reply: Reply, *, key: str | None = None
+    ) -> str | None:
+        """Send ``reply`` into the person's private chat with the bot, as :meth:`send`."""
         ...

@@ -151,17 +151,15 @@ async def series_of_group(session: AsyncSession, group_id: int) -> dict[int, Mee
 
 
 async def series_to_extend(
-    session: AsyncSession, group_ids: list[int], before: datetime
+    session: AsyncSession, group_ids: list[int] | None, before: datetime
 ) -> list[MeetingSeries]:
-    """Running series of these AGs whose occurrences exist only up to before ``before``."""
-    rows = await session.scalars(
-        select(MeetingSeries).where(
-            MeetingSeries.group_id.in_(group_ids),
-            MeetingSeries.cancelled.is_(False),
-            MeetingSeries.materialised_until < before,
-        )
+    """Running series of these AGs (None: all) whose occurrences end before ``before``."""
+    query = select(MeetingSeries).where(
+        MeetingSeries.cancelled.is_(False), MeetingSeries.materialised_until < before
     )
-    return list(rows)
+    if group_ids is not None:
+        query = query.where(MeetingSeries.group_id.in_(group_ids))
+    return list(await session.scalars(query))
 
 
 async def latest_occurrence(session: AsyncSession, series_id: int) -> Meeting | None:

@@ -129,6 +129,12 @@ class WorkingGroup(Base):
     state: Mapped[str | None] = mapped_column(String(4))
     # Hours in one Tagewerk (person-day) for hour budgets.
     hours_per_day: Mapped[float] = mapped_column(Numeric(4, 2, asdecimal=False), default=8)
+    # Minutes before a meeting when its reminders go out, largest first ("1440,60").
+    meeting_reminders: Mapped[str] = mapped_column(
+        String(100), default="1440,60", server_default="1440,60"
+    )
+    # Whether the coordinators get the weekly digest of this AG.
+    digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -387,3 +393,72 @@ class ActionItemEvent(Base):
     # The note's text, the names assigned, or the new deadline as people read it.
     detail: Mapped[str] = mapped_column(String(1000), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReminderKind(enum.StrEnum):
+    MEETING = "meeting"
+    TASK = "task"
+    DIGEST = "digest"
+    PERSONAL = "personal"
+
+
+class ReminderStatus(enum.StrEnum):
+    PENDING = "pending"
+    # Taken by one dispatcher until ``next_attempt_at`` (its lease); then free again.
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Reminder(Base):
+    """One message the bot will send by itself: the database is the reminders' only home.
+
+    A row is claimed by one dispatcher, sent, and marked sent once the messenger
+    confirmed it. ``key`` is unique per thing to remind of (meeting, occurrence, offset
+    and chat, say), so planning the same reminder twice cannot send it twice; the Matrix
+    adapter also uses it as transaction id.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        # The dispatcher's question: what is pending or whose lease ran out, by time.
+        Index("ix_reminders_status_next", "status", "next_attempt_at"),
+        Index("ix_reminders_chat", "chat_platform", "chat_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[ReminderKind] = mapped_column(_enum(ReminderKind, "reminder_kind"))
+    status: Mapped[ReminderStatus] = mapped_column(_enum(ReminderStatus, "reminder_status"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When a dispatcher may take the row: the due time, a retry's time or a lease's end.
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="CASCADE"), index=True
+    )
+    # A reminder for a person goes to their private chat where it can, else to ``chat_*``.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    chat_platform: Mapped[str | None] = mapped_column(String(20))
+    chat_id: Mapped[str | None] = mapped_column(String(255))
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action_items.id", ondelete="CASCADE"), index=True
+    )
+    # Minutes before the meeting (meeting reminders); 1 = the day before, 0 = the day (tasks).
+    offset_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(String(1000), default="")
+    # Repeating personal reminders: an RFC 5545 rule in ``timezone``, wall-clock times kept.
+    recurrence: Mapped[str | None] = mapped_column(String(255))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_id: Mapped[str | None] = mapped_column(String(255))

@@ -38,7 +38,9 @@ class ConsoleBot:
         clock = AdjustableClock(START)
         app = await create_app(config, clock)
         out = io.StringIO()
-        adapter = ConsoleAdapter(app.router, clock, out, files, config.bot.timezone)
+        adapter = ConsoleAdapter(
+            app.router, clock, out, files, config.bot.timezone, app.reminders.clock_moved
+        )
         return cls(app, adapter, out)
 
     async def say(self, *lines: str) -> str:

@@ -33,6 +33,9 @@ async def test_agbot_run_serves_telegram_until_sigterm(tmp_path: Path) -> None:
             env={"AGBOT_TELEGRAM_TOKEN": tg.token, "PATH": "/usr/bin:/bin"},
             stderr=asyncio.subprocess.PIPE,
         )
+        # Read the log while the bot runs: a full pipe would stop the bot mid-write.
+        assert process.stderr is not None
+        log = asyncio.create_task(process.stderr.read())
         try:
             await tg.wait_for(lambda: tg.commands(), timeout=30, message="command menus")
             tg.push_message(501, 501, "/start")
@@ -40,7 +43,8 @@ async def test_agbot_run_serves_telegram_until_sigterm(tmp_path: Path) -> None:
             assert greeting["parse_mode"] == "HTML"
         finally:
             process.send_signal(signal.SIGTERM)
-            _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+            await asyncio.wait_for(process.wait(), timeout=30)
+            stderr = await log
         assert process.returncode == 0, stderr.decode()
         # The token is a secret: it never appears in the log.
         assert tg.token not in stderr.decode()

@@ -52,6 +52,7 @@ from bot.matrix.render import CHOICE_KEYS, render_matrix
 from bot.router import Router
 from core.clock import Clock
 from core.messages import ChatRef, Incoming, Mention, OutgoingFile, Reply, Sender
+from reminders.notifier import DeliveryFailed
 from storage import adapter_state
 
 log = logging.getLogger(__name__)
@@ -385,10 +386,23 @@ class MatrixAdapter:
 
     # --- sending -------------------------------------------------------------------------
 
-    async def send(self, chat: ChatRef, reply: Reply) -> str | None:
-        """The notifier interface: post ``reply`` into a room; the first event id."""
-        ids = await self.deliver(chat.chat_id, reply)
+    async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> str | None:
+        """The notifier interface: post ``reply`` into a room; the first event id.
+
+        ``key`` becomes the transaction ids, so a reminder sent again after a crash is
+        recognised by the homeserver and not posted twice. Raises DeliveryFailed.
+        """
+        ids = await self.deliver(chat.chat_id, reply, key=key, strict=True)
         return ids[0] if ids else None
+
+    async def send_private(
+        self, account_id: str, reply: Reply, *, key: str | None = None
+    ) -> str | None:
+        """The notifier interface: into the direct room with ``account_id`` (opened once)."""
+        room_id = await self.open_direct_room(account_id)
+        if room_id is None:
+            raise DeliveryFailed(f"no direct room with {account_id}", permanent=False)
+        return await self.send(ChatRef(PLATFORM, room_id, True), reply, key=key)
 
     async def deliver(
         self,
@@ -397,11 +411,13 @@ class MatrixAdapter:
         *,
         in_reply_to: str | None = None,
         key: str | None = None,
+        strict: bool = False,
     ) -> list[str]:
         """Send a reply as m.notice event(s), its files, and reactions for its choices.
 
         ``key`` names what is being sent (the command's event id, later a reminder id):
         the transaction ids derive from it, so a retried send is not posted twice.
+        ``strict``: raise DeliveryFailed for a part that could not be sent.
         """
         key = key or uuid.uuid4().hex
         sent: list[str] = []
@@ -415,11 +431,13 @@ class MatrixAdapter:
             }
             if in_reply_to is not None and index == 0:
                 content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
-            event_id = await self._send(room_id, "m.room.message", content, _tx(key, "text", index))
+            event_id = await self._send(
+                room_id, "m.room.message", content, _tx(key, "text", index), strict
+            )
             if event_id is not None:
                 sent.append(event_id)
         for index, outgoing in enumerate(reply.files):
-            event_id = await self._send_file(room_id, outgoing, _tx(key, "file", index))
+            event_id = await self._send_file(room_id, outgoing, _tx(key, "file", index), strict)
             if event_id is not None:
                 sent.append(event_id)
         if reply.choices and sent:
@@ -435,7 +453,9 @@ class MatrixAdapter:
             }
             await self._send(room_id, "m.reaction", content, _tx(key, "reaction", index))
 
-    async def _send_file(self, room_id: str, outgoing: OutgoingFile, tx_id: str) -> str | None:
+    async def _send_file(
+        self, room_id: str, outgoing: OutgoingFile, tx_id: str, strict: bool = False
+    ) -> str | None:
         encrypted = bool(self.client.rooms.get(room_id) and self.client.rooms[room_id].encrypted)
         response, keys = await self.client.upload(
             lambda *_: outgoing.content,
@@ -445,7 +465,7 @@ class MatrixAdapter:
             filesize=len(outgoing.content),
         )
         if not isinstance(response, UploadResponse):
-            self._give_up(tx_id, room_id, response)
+            self._give_up(tx_id, room_id, response, strict, permanent=False)
             return None
         content: dict[str, Any] = {
             "msgtype": "m.file",
@@ -457,12 +477,18 @@ class MatrixAdapter:
             content["file"] = {**keys, "url": response.content_uri}
         else:
             content["url"] = response.content_uri
-        return await self._send(room_id, "m.room.message", content, tx_id)
+        return await self._send(room_id, "m.room.message", content, tx_id, strict)
 
     async def _send(
-        self, room_id: str, event_type: str, content: dict[str, Any], tx_id: str
+        self,
+        room_id: str,
+        event_type: str,
+        content: dict[str, Any],
+        tx_id: str,
+        strict: bool = False,
     ) -> str | None:
         """One event with retries; the same transaction id each time, so no duplicates."""
+        permanent = False
         for delay in (*self._retry_delays, None):
             try:
                 # Someone may have joined since the last send: their devices need keys too.
@@ -480,18 +506,23 @@ class MatrixAdapter:
                     return str(response.event_id)
                 reason = response
                 if response.status_code not in (None, "M_LIMIT_EXCEEDED", "M_UNKNOWN"):
-                    break  # a permanent refusal (not in the room, forbidden …)
+                    permanent = True  # a refusal: not in the room, forbidden …
+                    break
             if delay is None:
                 break
             self.stats.retried += 1
             log.warning("matrix: send %s to %s failed (%s), retrying", tx_id, room_id, reason)
             await asyncio.sleep(delay)
-        self._give_up(tx_id, room_id, reason)
+        self._give_up(tx_id, room_id, reason, strict, permanent=permanent)
         return None
 
-    def _give_up(self, tx_id: str, room_id: str, reason: object) -> None:
+    def _give_up(
+        self, tx_id: str, room_id: str, reason: object, strict: bool, *, permanent: bool
+    ) -> None:
         self.stats.failed += 1
         log.error("matrix: event %s to %s not delivered: %s", tx_id, room_id, reason)
+        if strict:
+            raise DeliveryFailed(str(reason), permanent=permanent)
 
     async def open_direct_room(self, user_id: str) -> str | None:
         """A direct room with ``user_id`` (created and remembered on first use)."""

@@ -49,6 +49,7 @@ from bot.telegram.render import keyboard_rows, render_html
 from core.commands import Permission
 from core.i18n import Translator
 from core.messages import ChatRef, Incoming, Mention, Reply, Sender
+from reminders.notifier import DeliveryFailed
 
 log = logging.getLogger(__name__)
 
@@ -168,10 +169,21 @@ class TelegramAdapter:
 
     # --- sending -------------------------------------------------------------------------
 
-    async def send(self, chat: ChatRef, reply: Reply) -> str | None:
-        """The notifier interface: send ``reply`` into a chat; the first message's id."""
-        ids = await self.deliver(int(chat.chat_id), reply)
+    async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> str | None:
+        """The notifier interface: send ``reply`` into a chat; the first message's id.
+
+        Raises DeliveryFailed. Telegram has no idempotent send, so ``key`` is not used: a
+        process killed between Telegram's answer and marking the reminder sent sends that
+        one reminder again after its restart.
+        """
+        ids = await self.deliver(int(chat.chat_id), reply, strict=True)
         return str(ids[0]) if ids else None
+
+    async def send_private(
+        self, account_id: str, reply: Reply, *, key: str | None = None
+    ) -> str | None:
+        """The notifier interface: a private chat's id on Telegram is the user's id."""
+        return await self.send(ChatRef(PLATFORM, account_id, True), reply, key=key)
 
     async def deliver(
         self,
@@ -180,8 +192,13 @@ class TelegramAdapter:
         *,
         reply_to: int | None = None,
         thread_id: int | None = None,
+        strict: bool = False,
     ) -> list[int]:
-        """Send a reply as HTML message(s), buttons under the last one, then its files."""
+        """Send a reply as HTML message(s), buttons under the last one, then its files.
+
+        ``strict``: raise DeliveryFailed for a part that could not be sent, instead of
+        logging it and going on (the reminder dispatcher retries or gives up).
+        """
         bot = self.bot
         texts = render_html(reply)
         rows = keyboard_rows(reply)
@@ -218,7 +235,7 @@ class TelegramAdapter:
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
 
-            message, target = await self._send(send_text, target)
+            message, target = await self._send(send_text, target, strict)
             if message is not None:
                 sent.append(message.message_id)
         for outgoing in reply.files:
@@ -230,13 +247,13 @@ class TelegramAdapter:
                     message_thread_id=thread_id,
                 )
 
-            message, target = await self._send(send_file, target)
+            message, target = await self._send(send_file, target, strict)
             if message is not None:
                 sent.append(message.message_id)
         return sent
 
     async def _send(
-        self, action: Callable[[int], Awaitable[Message]], chat_id: int
+        self, action: Callable[[int], Awaitable[Message]], chat_id: int, strict: bool = False
     ) -> tuple[Message | None, int]:
         """One send with retries; returns the message (None if given up) and the chat id used.
 
@@ -265,10 +282,10 @@ class TelegramAdapter:
             except Forbidden as error:
                 if chat_id > 0:
                     await self._router.private_reachability(PLATFORM, str(chat_id), False)
-                self._give_up(send_id, chat_id, error)
+                self._give_up(send_id, chat_id, error, strict, permanent=True)
                 return None, chat_id
             except BadRequest as error:
-                self._give_up(send_id, chat_id, error)
+                self._give_up(send_id, chat_id, error, strict, permanent=True)
                 return None, chat_id
             except NetworkError as error:
                 log.warning(
@@ -279,12 +296,16 @@ class TelegramAdapter:
                 break
             self.stats.retried += 1
             await asyncio.sleep(wait)
-        self._give_up(send_id, chat_id, "retries exhausted")
+        self._give_up(send_id, chat_id, "retries exhausted", strict, permanent=False)
         return None, chat_id
 
-    def _give_up(self, send_id: str, chat_id: int, reason: object) -> None:
+    def _give_up(
+        self, send_id: str, chat_id: int, reason: object, strict: bool, *, permanent: bool
+    ) -> None:
         self.stats.failed += 1
         log.error("telegram: message %s to chat %s not delivered: %s", send_id, chat_id, reason)
+        if strict:
+            raise DeliveryFailed(str(reason), permanent=permanent)
 
     # --- receiving -----------------------------------------------------------------------
 

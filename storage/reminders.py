@@ -1,0 +1,394 @@
+"""Reminder rows: planning them for meetings and tasks, claiming, marking, listing.
+
+Planning is idempotent: every reminder has a unique key, a sync inserts the keys that
+should exist and cancels the pending ones that no longer should (a moved meeting, a
+task done). Claiming is atomic: on PostgreSQL the due rows are locked with
+``FOR UPDATE SKIP LOCKED`` so several processes share the work; on SQLite a single
+conditional ``UPDATE … RETURNING`` does the same for the one process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    ActionItem,
+    ActionItemAssignee,
+    ChatBinding,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
+    Role,
+    TaskStatus,
+    WorkingGroup,
+)
+
+WAITING = (ReminderStatus.PENDING, ReminderStatus.CLAIMED)
+# Task reminders go out at this local time, the day before the deadline and on the day.
+TASK_REMINDER_TIME = time(9, 0)
+DAY_BEFORE, ON_THE_DAY = 1, 0
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    """A reminder that should exist; turned into a row unless its key exists already."""
+
+    key: str
+    kind: ReminderKind
+    due_at: datetime
+    group_id: int | None = None
+    person_id: int | None = None
+    chat_platform: str | None = None
+    chat_id: str | None = None
+    meeting_id: int | None = None
+    item_id: int | None = None
+    offset_minutes: int = 0
+    text: str = ""
+    recurrence: str | None = None
+    timezone: str = "Europe/Berlin"
+    created_by: int | None = None
+
+
+def _row(plan: PlannedReminder, now: datetime) -> Reminder:
+    return Reminder(
+        key=plan.key,
+        kind=plan.kind,
+        status=ReminderStatus.PENDING,
+        due_at=plan.due_at,
+        next_attempt_at=plan.due_at,
+        group_id=plan.group_id,
+        person_id=plan.person_id,
+        chat_platform=plan.chat_platform,
+        chat_id=plan.chat_id,
+        meeting_id=plan.meeting_id,
+        item_id=plan.item_id,
+        offset_minutes=plan.offset_minutes,
+        text=plan.text,
+        recurrence=plan.recurrence,
+        timezone=plan.timezone,
+        created_by=plan.created_by,
+        created_at=now,
+        attempts=0,
+    )
+
+
+async def add(session: AsyncSession, plan: PlannedReminder, now: datetime) -> Reminder:
+    reminder = _row(plan, now)
+    session.add(reminder)
+    await session.flush()
+    return reminder
+
+
+async def sync(
+    session: AsyncSession,
+    subject: ColumnElement[bool],
+    planned: Iterable[PlannedReminder],
+    now: datetime,
+) -> None:
+    """Make the pending reminders of ``subject`` (a column condition) be ``planned``.
+
+    Keys that exist already (pending, sent or failed) are not planned again, so a
+    reminder that went out is never repeated; pending ones that are no longer planned
+    are cancelled. A planned reminder whose time has passed is kept if it exists (it is
+    sent late) but not created (a meeting planned an hour ahead gets no 24-hour reminder).
+    """
+    wanted = {plan.key: plan for plan in planned}
+    existing = await session.execute(select(Reminder.key, Reminder.status).where(subject))
+    known: dict[str, ReminderStatus] = {key: status for key, status in existing}
+    stale = [key for key, status in known.items() if status in WAITING and key not in wanted]
+    if stale:
+        await session.execute(
+            update(Reminder)
+            .where(Reminder.key.in_(stale), Reminder.status.in_(WAITING))
+            .values(status=ReminderStatus.CANCELLED)
+        )
+    session.add_all(
+        _row(plan, now) for key, plan in wanted.items() if key not in known and plan.due_at > now
+    )
+    await session.flush()
+
+
+def parse_offsets(text: str) -> list[int]:
+    """``"1440,60"`` → [1440, 60] (minutes before a meeting)."""
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+async def sync_meeting(
+    session: AsyncSession, meeting: Meeting, now: datetime, horizon: timedelta
+) -> None:
+    """One reminder per offset and active chat of the AG, for a meeting within the horizon."""
+    group = await session.get(WorkingGroup, meeting.group_id)
+    assert group is not None
+    planned: list[PlannedReminder] = []
+    if meeting.status is MeetingStatus.SCHEDULED and meeting.starts_at <= now + horizon:
+        chats = await session.execute(
+            select(ChatBinding.id, ChatBinding.platform, ChatBinding.chat_id).where(
+                ChatBinding.group_id == group.id, ChatBinding.active.is_(True)
+            )
+        )
+        start = meeting.starts_at.astimezone(UTC).strftime("%Y%m%dT%H%M")
+        for binding_id, platform, chat_id in chats:
+            for offset in parse_offsets(group.meeting_reminders):
+                due = meeting.starts_at - timedelta(minutes=offset)
+                planned.append(
+                    PlannedReminder(
+                        key=f"meeting:{meeting.id}:{start}:{offset}:{binding_id}",
+                        kind=ReminderKind.MEETING,
+                        due_at=due,
+                        group_id=group.id,
+                        chat_platform=platform,
+                        chat_id=chat_id,
+                        meeting_id=meeting.id,
+                        offset_minutes=offset,
+                        timezone=group.timezone,
+                    )
+                )
+    await sync(session, Reminder.meeting_id == meeting.id, planned, now)
+
+
+async def sync_item(session: AsyncSession, item: ActionItem, now: datetime) -> None:
+    """Each assignee is reminded at 09:00 the day before the deadline and on the day."""
+    planned: list[PlannedReminder] = []
+    if item.status is TaskStatus.OPEN and item.due_at is not None:
+        group = await session.get(WorkingGroup, item.group_id)
+        assert group is not None
+        zone = ZoneInfo(group.timezone)
+        due_day = item.due_at.astimezone(zone).date()
+        assignees = await session.scalars(
+            select(ActionItemAssignee.person_id).where(ActionItemAssignee.item_id == item.id)
+        )
+        stamp = item.due_at.astimezone(UTC).strftime("%Y%m%dT%H%M")
+        for person_id in assignees:
+            for which in (DAY_BEFORE, ON_THE_DAY):
+                day = due_day - timedelta(days=which)
+                at = datetime.combine(day, TASK_REMINDER_TIME, zone).astimezone(UTC)
+                if at >= item.due_at:
+                    continue  # a deadline before 09:00 on its day gets the day before only
+                planned.append(
+                    PlannedReminder(
+                        key=f"task:{item.id}:{stamp}:{person_id}:{which}",
+                        kind=ReminderKind.TASK,
+                        due_at=at,
+                        group_id=group.id,
+                        person_id=person_id,
+                        item_id=item.id,
+                        offset_minutes=which,
+                        timezone=group.timezone,
+                    )
+                )
+    await sync(session, Reminder.item_id == item.id, planned, now)
+
+
+async def meetings_to_plan(
+    session: AsyncSession, now: datetime, horizon: timedelta, group_id: int | None = None
+) -> list[Meeting]:
+    """Scheduled meetings that start within the horizon (the daily job plans their rows)."""
+    query = select(Meeting).where(
+        Meeting.status == MeetingStatus.SCHEDULED,
+        Meeting.starts_at > now,
+        Meeting.starts_at <= now + horizon,
+    )
+    if group_id is not None:
+        query = query.where(Meeting.group_id == group_id)
+    return list(await session.scalars(query.order_by(Meeting.starts_at)))
+
+
+# --- the dispatcher's side -----------------------------------------------------------------
+
+
+async def claim(
+    session: AsyncSession, now: datetime, worker: str, lease: timedelta, limit: int
+) -> list[Reminder]:
+    """Take up to ``limit`` due rows for ``worker`` until ``now + lease``; oldest first.
+
+    A row whose lease ran out (its process died while sending) is due again.
+    """
+    due = (
+        select(Reminder.id)
+        .where(Reminder.status.in_(WAITING), Reminder.next_attempt_at <= now)
+        .order_by(Reminder.next_attempt_at, Reminder.id)
+        .limit(limit)
+        # PostgreSQL: rows another process holds are skipped, not waited for. SQLite
+        # ignores it; there a single process dispatches.
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    claimed = await session.scalars(
+        update(Reminder)
+        .where(Reminder.id.in_(due))
+        .values(
+            status=ReminderStatus.CLAIMED,
+            claimed_by=worker,
+            next_attempt_at=now + lease,
+            attempts=Reminder.attempts + 1,
+        )
+        .returning(Reminder)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(claimed, key=lambda reminder: (reminder.due_at, reminder.id))
+
+
+@dataclass
+class Outcome:
+    """What happened to one claimed reminder."""
+
+    reminder_id: int
+    message_id: str | None = None
+    error: str | None = None
+    permanent: bool = False
+    # Nothing to remind of any more (the meeting was cancelled meanwhile, say).
+    withdrawn: bool = False
+    follow_up: list[PlannedReminder] = field(default_factory=list)
+
+
+async def settle(
+    session: AsyncSession,
+    worker: str,
+    outcomes: Sequence[Outcome],
+    now: datetime,
+    retry_at: dict[int, datetime],
+    max_attempts: int,
+) -> None:
+    """Record the outcomes of one batch: sent, to be retried, or failed for good.
+
+    Only rows this worker still holds are changed: a row whose lease ran out and that
+    another process took meanwhile is that process's now.
+    """
+    sent = [o for o in outcomes if o.error is None and not o.withdrawn]
+    withdrawn = [o.reminder_id for o in outcomes if o.withdrawn]
+    if withdrawn:
+        await session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(withdrawn), Reminder.claimed_by == worker)
+            .values(status=ReminderStatus.CANCELLED)
+            .execution_options(synchronize_session=False)
+        )
+    if sent:
+        # On the table, not the entity: one executemany with the worker condition kept.
+        table = cast(Table, Reminder.__table__)
+        await session.execute(
+            update(table)
+            .where(table.c.id == bindparam("rid"), table.c.claimed_by == worker)
+            .values(status=ReminderStatus.SENT, sent_at=now, message_id=bindparam("mid")),
+            [{"rid": o.reminder_id, "mid": o.message_id} for o in sent],
+        )
+    for outcome in outcomes:
+        if outcome.error is None or outcome.withdrawn:
+            continue
+        row = await session.get(Reminder, outcome.reminder_id)
+        if row is None or row.claimed_by != worker:
+            continue
+        row.last_error = outcome.error[:500]
+        if outcome.permanent or row.attempts >= max_attempts:
+            row.status = ReminderStatus.FAILED
+        else:
+            row.status = ReminderStatus.PENDING
+            row.next_attempt_at = retry_at[outcome.reminder_id]
+    follow_ups = [plan for outcome in sent for plan in outcome.follow_up]
+    if follow_ups:
+        known = set(
+            await session.scalars(
+                select(Reminder.key).where(Reminder.key.in_([p.key for p in follow_ups]))
+            )
+        )
+        session.add_all(_row(plan, now) for plan in follow_ups if plan.key not in known)
+    await session.flush()
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """When the next reminder falls due (or a lease runs out)."""
+    value: datetime | None = await session.scalar(
+        select(func.min(Reminder.next_attempt_at)).where(Reminder.status.in_(WAITING))
+    )
+    return value
+
+
+# --- what people see -----------------------------------------------------------------------
+
+
+async def waiting_for(
+    session: AsyncSession, person_id: int, chat: tuple[str, str] | None
+) -> list[Reminder]:
+    """Pending personal reminders of a person, and those of a chat; soonest first."""
+    mine = and_(Reminder.kind == ReminderKind.PERSONAL, Reminder.person_id == person_id)
+    condition = mine
+    if chat is not None:
+        condition = or_(
+            mine,
+            and_(
+                Reminder.chat_platform == chat[0],
+                Reminder.chat_id == chat[1],
+                Reminder.person_id.is_(None),
+            ),
+        )
+    rows = await session.scalars(
+        select(Reminder)
+        .where(condition, Reminder.status.in_(WAITING))
+        .order_by(Reminder.due_at, Reminder.id)
+        .limit(100)
+    )
+    return list(rows)
+
+
+async def failed_since(session: AsyncSession, group_id: int, since: datetime) -> list[Reminder]:
+    rows = await session.scalars(
+        select(Reminder)
+        .where(
+            Reminder.group_id == group_id,
+            Reminder.status == ReminderStatus.FAILED,
+            Reminder.due_at >= since,
+        )
+        .order_by(Reminder.due_at)
+    )
+    return list(rows)
+
+
+async def add_missing(
+    session: AsyncSession, planned: Iterable[PlannedReminder], now: datetime
+) -> int:
+    """Insert the planned reminders whose keys do not exist yet; how many were new."""
+    wanted = {plan.key: plan for plan in planned}
+    if not wanted:
+        return 0
+    known = set(await session.scalars(select(Reminder.key).where(Reminder.key.in_(wanted))))
+    new = [_row(plan, now) for key, plan in wanted.items() if key not in known]
+    session.add_all(new)
+    await session.flush()
+    return len(new)
+
+
+async def digest_recipients(session: AsyncSession) -> list[int]:
+    """Persons who coordinate at least one AG that wants the weekly digest."""
+    rows = await session.scalars(
+        select(Membership.person_id)
+        .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
+        .where(Membership.role == Role.COORDINATOR, WorkingGroup.digest.is_(True))
+        .distinct()
+        .order_by(Membership.person_id)
+    )
+    return list(rows)
+
+
+async def cancel_for_series(session: AsyncSession, series_id: int, start: datetime) -> None:
+    """Withdraw the pending reminders of a series' meetings from ``start`` on."""
+    await session.execute(
+        update(Reminder)
+        .where(
+            Reminder.status.in_(WAITING),
+            Reminder.meeting_id.in_(
+                select(Meeting.id).where(Meeting.series_id == series_id, Meeting.starts_at >= start)
+            ),
+        )
+        .values(status=ReminderStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
