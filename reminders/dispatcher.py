@@ -82,32 +82,34 @@ class Dispatcher:
             return
 
     async def _one_batch(self) -> int:
-        now = self._clock.now()
         settings = self._settings
         async with self._sessions() as session, session.begin():
             batch = await reminders.claim(
-                session, now, self.worker, settings.lease, settings.batch_size
+                session, self._clock.now(), self.worker, settings.lease, settings.batch_size
             )
         if not batch:
             return 0
         rendered = await self._render(batch)
-        outcomes = await self._send_all(batch, rendered)
-        retry_at = {
-            row.id: self._clock.now() + self._backoff(row.attempts)
-            for row in batch
-            if row.id in outcomes and outcomes[row.id].error is not None
-        }
+        settler = _Settler(self)
+        try:
+            await self._send_all(batch, rendered, settler)
+        finally:
+            await settler.finish()
+        return len(batch)
+
+    async def _settle(self, items: list[tuple[Reminder, Outcome]]) -> None:
+        now = self._clock.now()
+        retry_at = {row.id: now + self._backoff(row.attempts) for row, o in items if o.error}
         async with self._sessions() as session, session.begin():
             await reminders.settle(
                 session,
                 self.worker,
-                list(outcomes.values()),
-                self._clock.now(),
+                [outcome for _, outcome in items],
+                now,
                 retry_at,
-                settings.max_attempts,
+                self._settings.max_attempts,
             )
-        self.sent += sum(1 for o in outcomes.values() if o.error is None and not o.withdrawn)
-        return len(batch)
+        self.sent += sum(1 for _, o in items if o.error is None and not o.withdrawn)
 
     def _backoff(self, attempts: int) -> timedelta:
         delay: timedelta = self._settings.first_retry * 2 ** max(0, attempts - 1)
@@ -125,17 +127,24 @@ class Dispatcher:
         return results
 
     async def _send_all(
-        self, batch: list[Reminder], rendered: Mapping[int, Rendered | Exception | None]
-    ) -> dict[int, Outcome]:
-        """Send concurrently across chats, in order within each chat."""
-        outcomes: dict[int, Outcome] = {}
+        self,
+        batch: list[Reminder],
+        rendered: Mapping[int, Rendered | Exception | None],
+        settler: _Settler,
+    ) -> None:
+        """Send concurrently across chats, in order within each chat.
+
+        Each sent reminder is marked sent before the next one goes to the same chat, so
+        a process killed mid-batch repeats at most the message in flight to each chat
+        (none on Matrix, whose transaction ids make the repeat a no-op).
+        """
         by_target: dict[str, list[tuple[Reminder, Rendered]]] = defaultdict(list)
         for row in batch:
             result = rendered[row.id]
             if result is None:
-                outcomes[row.id] = Outcome(row.id, withdrawn=True)
+                settler.add(row, Outcome(row.id, withdrawn=True))
             elif isinstance(result, Exception):
-                outcomes[row.id] = Outcome(row.id, error=f"rendering failed: {result!r}")
+                settler.add(row, Outcome(row.id, error=f"rendering failed: {result!r}"))
             else:
                 by_target[result.outgoing.where].append((row, result))
         gate = asyncio.Semaphore(self._settings.parallel)
@@ -143,10 +152,9 @@ class Dispatcher:
         async def send_in_order(items: list[tuple[Reminder, Rendered]]) -> None:
             async with gate:
                 for row, result in items:
-                    outcomes[row.id] = await self._send(row, result)
+                    await settler.record(row, await self._send(row, result))
 
         await asyncio.gather(*(send_in_order(items) for items in by_target.values()))
-        return outcomes
 
     async def _send(self, row: Reminder, rendered: Rendered) -> Outcome:
         outgoing: Outgoing = rendered.outgoing
@@ -172,3 +180,54 @@ class Dispatcher:
     async def next_due(self) -> datetime | None:
         async with self._sessions() as session:
             return await reminders.next_due(session)
+
+
+class _Settler:
+    """Group commit: outcomes that arrive while one commit runs go into the next one."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self._dispatcher = dispatcher
+        self._waiting: list[tuple[Reminder, Outcome, asyncio.Future[None] | None]] = []
+        self._wake = asyncio.Event()
+        self._finishing = False
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def add(self, row: Reminder, outcome: Outcome) -> None:
+        """Record an outcome without waiting for it to be committed."""
+        self._waiting.append((row, outcome, None))
+        self._wake.set()
+
+    async def record(self, row: Reminder, outcome: Outcome) -> None:
+        """Record an outcome and return once it is committed."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((row, outcome, done))
+        self._wake.set()
+        await done
+
+    async def finish(self) -> None:
+        """Commit what is left and stop."""
+        self._finishing = True
+        self._wake.set()
+        await self._task
+
+    async def _run(self) -> None:
+        while True:
+            if not self._waiting:
+                if self._finishing:
+                    return
+                await self._wake.wait()
+                self._wake.clear()
+                continue
+            items, self._waiting = self._waiting, []
+            try:
+                await self._dispatcher._settle([(row, outcome) for row, outcome, _ in items])
+            except Exception as error:
+                # The rows stay claimed; their lease runs out and another pass sends them.
+                log.exception("reminders: recording %d outcomes failed", len(items))
+                for _, _, done in items:
+                    if done is not None and not done.done():
+                        done.set_exception(error)
+            else:
+                for _, _, done in items:
+                    if done is not None and not done.done():
+                        done.set_result(None)

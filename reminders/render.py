@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -211,6 +212,13 @@ def until_text(translator: Translator, minutes: int) -> str:
     return translator.tn("{count} minute", "{count} minutes", minutes).format(count=minutes)
 
 
+def _minutes_until(moment: datetime, now: datetime, timezone: str) -> int:
+    """Minutes on the wall clock from now until ``moment`` (a DST change is not an hour)."""
+    zone = ZoneInfo(timezone)
+    gap = moment.astimezone(zone).replace(tzinfo=None) - now.astimezone(zone).replace(tzinfo=None)
+    return math.ceil(gap.total_seconds() / 60)
+
+
 async def _meeting(session: AsyncSession, env: RenderEnvironment, row: Reminder) -> Rendered | None:
     meeting = await session.get(Meeting, row.meeting_id) if row.meeting_id is not None else None
     if meeting is None or meeting.status is not MeetingStatus.SCHEDULED:
@@ -231,9 +239,7 @@ async def _meeting(session: AsyncSession, env: RenderEnvironment, row: Reminder)
         title=bold(meeting.title),
         number=meeting.number,
         # From now, not the planned offset: a late 24-hour reminder may go out an hour before.
-        time=until_text(
-            context.translator, math.ceil((meeting.starts_at - now).total_seconds() / 60)
-        ),
+        time=until_text(context.translator, _minutes_until(meeting.starts_at, now, group.timezone)),
     )
     await meeting_lines(context, group, meeting, reply)
     reply.choices.extend(answer_choices(context, meeting))

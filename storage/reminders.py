@@ -123,6 +123,16 @@ def parse_offsets(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
 
+def reminder_time(starts_at: datetime, offset_minutes: int, timezone: str) -> datetime:
+    """``offset_minutes`` before ``starts_at``; whole days keep the wall-clock time, so
+    "2 days before" a 14:00 meeting is 14:00 even across a change to summer time."""
+    if offset_minutes % 1440:
+        return starts_at - timedelta(minutes=offset_minutes)
+    zone = ZoneInfo(timezone)
+    local = starts_at.astimezone(zone).replace(tzinfo=None) - timedelta(days=offset_minutes // 1440)
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
 async def sync_meeting(
     session: AsyncSession, meeting: Meeting, now: datetime, horizon: timedelta
 ) -> None:
@@ -139,7 +149,7 @@ async def sync_meeting(
         start = meeting.starts_at.astimezone(UTC).strftime("%Y%m%dT%H%M")
         for binding_id, platform, chat_id in chats:
             for offset in parse_offsets(group.meeting_reminders):
-                due = meeting.starts_at - timedelta(minutes=offset)
+                due = reminder_time(meeting.starts_at, offset, group.timezone)
                 planned.append(
                     PlannedReminder(
                         key=f"meeting:{meeting.id}:{start}:{offset}:{binding_id}",
