@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 class Adapter(Protocol):
     async def start(self) -> None: ...
 
+    async def ready(self, timeout: float = 60) -> None: ...
+
     async def stop(self) -> None: ...
 
 
@@ -46,7 +48,14 @@ async def run_messengers(config: Config) -> int:
                 log.error("cannot start %s: %s", type(adapter).__name__, error)
                 return 1
             started.append(adapter)
-        # After the adapters: reminders due while the bot was down go out now.
+        # Once every messenger can send: reminders due while the bot was down go out now.
+        for adapter in started:
+            try:
+                await adapter.ready()
+            except TimeoutError:
+                log.warning(
+                    "%s is not ready yet; its reminders are retried", type(adapter).__name__
+                )
         await app.reminders.start()
         await stop.wait()
         log.info("stopping")

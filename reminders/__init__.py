@@ -1,5 +1,6 @@
 """The reminder engine: outbox rows in the database, a dispatcher, APScheduler wake-ups.
 
-For now it holds the notifier interface the adapters implement, so that
-reminders can be sent without knowing which messenger carries them.
+``notifier`` is the interface the adapters implement; ``render`` turns a row into a
+message; ``dispatcher`` claims, sends and records; ``planning`` is the daily job;
+``engine`` ties them to APScheduler.
 """

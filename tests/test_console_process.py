@@ -267,3 +267,22 @@ def test_parse_when_reads_the_shared_examples_through_the_real_command() -> None
         timeout=60,
     )
     assert one.returncode == 2 and one.stdout.startswith("ERROR:")
+
+
+async def test_a_second_run_after_down_time_sends_missed_reminders_once_marked_late(
+    tmp_path: Path,
+) -> None:
+    db = sqlite_url(tmp_path)
+    console(
+        db,
+        "::chat ag",
+        "::admin",
+        "/einrichten AG Innenstadt",
+        "/erinnere hier morgen 9 Uhr; Ben anrufen",
+        options=("--now", "2026-03-25T10:15"),
+    )
+    # Down until Friday: the reminder goes out as the console starts, once, marked late.
+    out = console(db, options=("--now", "2026-03-27T12:00"))
+    assert out.count("Ben anrufen") == 1
+    assert "[ag] ⏰ Verspätet – fällig war Do, 26.03.2026, 09:00 Uhr." in out
+    assert "Ben anrufen" not in console(db, options=("--now", "2026-03-28T12:00"))

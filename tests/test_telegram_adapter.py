@@ -17,8 +17,9 @@ from bot.config import Config, TelegramConfig
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.ratelimit import FloodLimiter
 from core.clock import AdjustableClock
-from core.messages import OutgoingFile, Reply, Span
+from core.messages import ChatRef, OutgoingFile, Reply, Span
 from handlers.context import BotSettings
+from reminders.notifier import DeliveryFailed
 from storage.models import Account
 from tests.harness import START
 from tests.telegram_emulator import TelegramEmulator
@@ -326,6 +327,23 @@ async def test_a_message_that_cannot_be_delivered_is_logged_and_counted(
     assert world.adapter.stats.failed == 1
     assert world.adapter.stats.retried == 2  # the test adapter retries twice
     assert any("not delivered" in record.getMessage() for record in caplog.records)
+
+
+async def test_reminder_sends_tell_a_blocked_person_from_a_passing_failure(world: World) -> None:
+    """The notifier interface raises, so the dispatcher knows whether to retry."""
+    reminder = Reply(lines=((Span("Erinnerung: Bericht"),),))
+    await world.say(BEN, BEN, "/start")
+    world.tg.blocked_users.add(BEN)
+    with pytest.raises(DeliveryFailed) as blocked:
+        await world.adapter.send_private(str(BEN), reminder, key="personal:1")
+    assert blocked.value.permanent
+    assert await _reachable(world, BEN) is False
+    world.tg.fail_next("sendMessage", status=502, times=3)  # the first try and two retries
+    with pytest.raises(DeliveryFailed) as unavailable:
+        await world.adapter.send(ChatRef("telegram", str(ANNA), True), reminder, key="personal:2")
+    assert not unavailable.value.permanent
+    sent = await world.adapter.send(ChatRef("telegram", str(ANNA), True), reminder)
+    assert sent is not None and sent.isdecimal()  # Telegram's message id
 
 
 def _most_in_any_window(times: list[float], period: float) -> int:

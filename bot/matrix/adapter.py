@@ -150,6 +150,10 @@ class MatrixAdapter:
         self._sync_task = asyncio.create_task(self._sync_loop(), name="matrix-sync")
         log.info("matrix: running as %s (device %s)", self.client.user_id, self.client.device_id)
 
+    async def ready(self, timeout: float = 60) -> None:
+        """Return once the first sync is in: before it, nio knows none of the bot's rooms."""
+        await asyncio.wait_for(self.synced.wait(), timeout)
+
     async def stop(self) -> None:
         self._stopping = True
         if self._sync_task is not None:
@@ -497,7 +501,8 @@ class MatrixAdapter:
                 response = await self.client.room_send(
                     room_id, event_type, content, tx_id=tx_id, ignore_unverified_devices=True
                 )
-            except (aiohttp.ClientError, TimeoutError, SendRetryError) as error:
+            # LocalProtocolError: a room nio does not know yet (before the first sync).
+            except (aiohttp.ClientError, TimeoutError, SendRetryError, LocalProtocolError) as error:
                 response = None
                 reason: object = error
             else:

@@ -141,6 +141,9 @@ class TelegramAdapter:
             )
         log.info("telegram: running as @%s (%s)", self.bot_username, self._config.mode)
 
+    async def ready(self, timeout: float = 60) -> None:
+        """Telegram needs no first sync: sending works as soon as ``start`` returned."""
+
     async def stop(self) -> None:
         updater = self.application.updater
         if updater is not None and updater.running:
