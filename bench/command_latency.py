@@ -26,7 +26,7 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -264,7 +264,13 @@ def print_table(results: Sequence[Result]) -> None:
         )
 
 
-async def main_async(postgres: str | None, runs: int, warmup: int) -> list[Result]:
+async def on_every_backend(
+    run_backend: Callable[[str, str, int, int], Awaitable[list[Result]]],
+    postgres: str | None,
+    runs: int,
+    warmup: int,
+) -> list[Result]:
+    """``run_backend`` on a temporary SQLite file, then on a fresh PostgreSQL database."""
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="agbot_bench_") as directory:
         sqlite_url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
@@ -276,6 +282,10 @@ async def main_async(postgres: str | None, runs: int, warmup: int) -> list[Resul
         finally:
             await drop_postgres_database(postgres, url)
     return results
+
+
+async def main_async(postgres: str | None, runs: int, warmup: int) -> list[Result]:
+    return await on_every_backend(run_backend, postgres, runs, warmup)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

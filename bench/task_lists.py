@@ -22,24 +22,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.command_latency import (
-    START,
-    Result,
-    create_postgres_database,
-    drop_postgres_database,
-    print_table,
-)
+from bench.command_latency import START, Result, on_every_backend, print_table
 from bot.app import App, create_app, freeze_startup_objects
 from bot.config import Config
 from core.clock import AdjustableClock
@@ -232,17 +224,7 @@ async def run_backend(backend: str, url: str, runs: int, warmup: int) -> list[Re
 
 
 async def main_async(postgres: str | None, runs: int, warmup: int) -> list[Result]:
-    results: list[Result] = []
-    with tempfile.TemporaryDirectory(prefix="agbot_bench_") as directory:
-        sqlite_url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
-        results += await run_backend("sqlite", sqlite_url, runs, warmup)
-    if postgres:
-        url = await create_postgres_database(postgres)
-        try:
-            results += await run_backend("postgres", url, runs, warmup)
-        finally:
-            await drop_postgres_database(postgres, url)
-    return results
+    return await on_every_backend(run_backend, postgres, runs, warmup)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -22,7 +22,7 @@ from handlers.durations import parse_duration
 from handlers.mentions import resolve_member, resolve_person
 from storage import groups, reminders
 from storage.models import Meeting, Person, Reminder, ReminderKind, ReminderStatus, Role
-from storage.reminders import WAITING, PlannedReminder
+from storage.reminders import WAITING, PlannedReminder, planned_like
 
 MAX_TEXT = 1000
 # A date without a time of day means this time.
@@ -238,20 +238,8 @@ async def snooze_command(context: Context, args: str) -> Reply:
     else:
         snoozed = await reminders.add(
             context.session,
-            PlannedReminder(
-                key=f"{row.key.split('@', 1)[0]}~{uuid.uuid4().hex[:12]}",
-                kind=row.kind,
-                due_at=due,
-                group_id=row.group_id,
-                person_id=row.person_id,
-                chat_platform=row.chat_platform,
-                chat_id=row.chat_id,
-                meeting_id=row.meeting_id,
-                item_id=row.item_id,
-                offset_minutes=row.offset_minutes,
-                text=row.text,
-                timezone=row.timezone,
-                created_by=row.created_by,
+            planned_like(
+                row, key=f"{row.key.split('@', 1)[0]}~{uuid.uuid4().hex[:12]}", due_at=due
             ),
             context.now(),
         )

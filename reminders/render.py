@@ -50,7 +50,7 @@ from storage.models import (
     TaskStatus,
     WorkingGroup,
 )
-from storage.reminders import DAY_BEFORE, PlannedReminder
+from storage.reminders import DAY_BEFORE, PlannedReminder, planned_like
 
 log = logging.getLogger(__name__)
 DIGEST_DAYS = 7
@@ -319,20 +319,9 @@ async def _personal(
         following = next_occurrence(row.recurrence, row.due_at, row.timezone)
         if following is not None:
             base = row.key.split("@", 1)[0]
+            key = f"{base}@{following:%Y%m%dT%H%M}"
             follow_up.append(
-                PlannedReminder(
-                    key=f"{base}@{following:%Y%m%dT%H%M}",
-                    kind=ReminderKind.PERSONAL,
-                    due_at=following,
-                    group_id=row.group_id,
-                    person_id=row.person_id,
-                    chat_platform=row.chat_platform,
-                    chat_id=row.chat_id,
-                    text=row.text,
-                    recurrence=row.recurrence,
-                    timezone=row.timezone,
-                    created_by=row.created_by,
-                )
+                planned_like(row, key=key, due_at=following, recurrence=row.recurrence)
             )
             reply.add(
                 context.t("Next time: {when}"),

@@ -59,6 +59,28 @@ class PlannedReminder:
     created_by: int | None = None
 
 
+def planned_like(
+    row: Reminder, *, key: str, due_at: datetime, recurrence: str | None = None
+) -> PlannedReminder:
+    """A new reminder like ``row`` at another time: its next repetition, a snoozed copy."""
+    return PlannedReminder(
+        key=key,
+        kind=row.kind,
+        due_at=due_at,
+        group_id=row.group_id,
+        person_id=row.person_id,
+        chat_platform=row.chat_platform,
+        chat_id=row.chat_id,
+        meeting_id=row.meeting_id,
+        item_id=row.item_id,
+        offset_minutes=row.offset_minutes,
+        text=row.text,
+        recurrence=recurrence,
+        timezone=row.timezone,
+        created_by=row.created_by,
+    )
+
+
 def _row(plan: PlannedReminder, now: datetime) -> Reminder:
     return Reminder(
         key=plan.key,
@@ -329,8 +351,11 @@ async def next_due(session: AsyncSession) -> datetime | None:
 async def waiting_for(
     session: AsyncSession, person_id: int, chat: tuple[str, str] | None
 ) -> list[Reminder]:
-    """Pending personal reminders of a person, and those of a chat; soonest first."""
-    mine = and_(Reminder.kind == ReminderKind.PERSONAL, Reminder.person_id == person_id)
+    """A person's waiting reminders (personal and task ones) and a chat's; soonest first."""
+    mine = and_(
+        Reminder.kind.in_((ReminderKind.PERSONAL, ReminderKind.TASK)),
+        Reminder.person_id == person_id,
+    )
     condition = mine
     if chat is not None:
         condition = or_(

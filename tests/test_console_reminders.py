@@ -262,8 +262,9 @@ async def test_listing_deleting_and_snoozing(bot: ConsoleBot) -> None:
     await bot.say(
         "/erinnere mich morgen 9 Uhr; Ben anrufen", "/erinnere hier Freitag 10 Uhr; Lüften"
     )
-    await bot.say("/termin Jour fixe | 30.3. 14 Uhr")
+    await bot.say("/termin Jour fixe | 30.3. 14 Uhr", "/aufgabe Bericht @you bis 1.4.")
     listed = await bot.say("/erinnerungen")
+    assert "Di, 31.03.2026, 09:00 Uhr – Aufgabe #1" in listed  # your task's reminders too
     assert "#1 Do, 26.03.2026, 09:00 Uhr – Ben anrufen" in listed
     assert "#2 Fr, 27.03.2026, 10:00 Uhr – Lüften" in listed
     assert "Termin #1" in listed  # the meeting's reminders in this chat

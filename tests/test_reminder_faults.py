@@ -11,7 +11,7 @@ import re
 import signal
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -99,6 +99,42 @@ def reminder_texts(texts: list[str]) -> Counter[str]:
 
 
 # Short leases and sweeps, so the rows the killed process held are taken again soon.
+async def kill_and_restart(
+    config: Path,
+    env: dict[str, str],
+    texts: Callable[[], list[str]],
+    up: Callable[[], Awaitable[None]],
+    fill: Callable[[], Awaitable[None]],
+) -> tuple[int, Counter[str]]:
+    """Start the bot, add the reminders, SIGKILL it after 300, restart it until all came.
+
+    Returns how many had arrived at the kill and how often each one arrived in the end.
+    """
+    bot = await start_bot(config, env)
+    try:
+        await up()
+        await fill()
+        await wait_until(lambda: len(reminder_texts(texts())) >= 300, 90, "300 reminders")
+    finally:
+        bot.send_signal(signal.SIGKILL)
+        await bot.wait()
+    at_kill = len(reminder_texts(texts()))
+    assert at_kill < REMINDERS, "killed too late to test anything"
+    bot = await start_bot(config, env)
+    try:
+        await wait_until(
+            lambda: len(reminder_texts(texts())) == REMINDERS,
+            180,
+            "every reminder",
+            lambda: f"{len(reminder_texts(texts()))} distinct, {len(texts())} messages",
+        )
+        await asyncio.sleep(4)  # longer than a lease: a late repeat would show now
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(bot.wait(), 30)
+    return at_kill, reminder_texts(texts())
+
+
 REMINDER_SETTINGS = "[reminders]\nlease_seconds = 3\nsweep_seconds = 1\n"
 
 
@@ -124,30 +160,17 @@ async def test_telegram_after_sigkill_every_reminder_arrives_at_most_in_flight_t
         def texts() -> list[str]:
             return [str(message.get("text", "")) for message in tg.sent_messages()]
 
-        bot = await start_bot(config, env)
-        try:
+        async def up() -> None:
             await tg.wait_for(lambda: tg.commands(), timeout=60, message="the bot is up")
-            await add_reminders(url, [("telegram", str(chat)) for chat in group_ids])
-            await wait_until(lambda: len(reminder_texts(texts())) >= 300, 60, "300 reminders")
-        finally:
-            bot.send_signal(signal.SIGKILL)
-            await bot.wait()
-        at_kill = len(reminder_texts(texts()))
-        assert at_kill < REMINDERS, "killed too late to test anything"
-        bot = await start_bot(config, env)
-        try:
-            await wait_until(
-                lambda: len(reminder_texts(texts())) == REMINDERS, 120, "every reminder"
-            )
-            await asyncio.sleep(4)  # longer than a lease: a late repeat would show now
-        finally:
-            bot.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(bot.wait(), 30)
-        counts = reminder_texts(texts())
+
+        chats = [("telegram", str(chat)) for chat in group_ids]
+        at_kill, counts = await kill_and_restart(
+            config, env, texts, up, lambda: add_reminders(url, chats)
+        )
         assert len(counts) == REMINDERS
         twice = [text for text, times in counts.items() if times > 1]
         assert all(counts[text] == 2 for text in twice)
-        assert len(twice) <= IN_FLIGHT, twice
+        assert len(twice) <= IN_FLIGHT, f"killed at {at_kill}: {twice}"
 
 
 async def test_matrix_after_sigkill_every_reminder_arrives_exactly_once(
@@ -203,28 +226,12 @@ async def test_matrix_after_sigkill_every_reminder_arrives_exactly_once(
                 return False
         return True
 
-    bot = await start_bot(config, env)
-    try:
+    async def up() -> None:
         await wait_until(joined, 60, "the bot to join")
-        await add_reminders(url, [("matrix", room_id) for room_id in room_ids])
-        await wait_until(lambda: len(reminder_texts(texts())) >= 300, 90, "300 reminders")
-    finally:
-        bot.send_signal(signal.SIGKILL)
-        await bot.wait()
-    at_kill = len(reminder_texts(texts()))
-    assert at_kill < REMINDERS, "killed too late to test anything"
-    bot = await start_bot(config, env)
-    try:
-        await wait_until(
-            lambda: len(reminder_texts(texts())) == REMINDERS,
-            180,
-            "every reminder",
-            lambda: f"{len(reminder_texts(texts()))} distinct, {len(texts())} messages",
-        )
-        await asyncio.sleep(4)  # longer than a lease: a late repeat would show now
-    finally:
-        bot.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(bot.wait(), 30)
-    counts = reminder_texts(texts())
+
+    chats = [("matrix", room_id) for room_id in room_ids]
+    at_kill, counts = await kill_and_restart(
+        config, env, texts, up, lambda: add_reminders(url, chats)
+    )
     assert len(counts) == REMINDERS
     assert [text for text, times in counts.items() if times > 1] == [], f"killed at {at_kill}"
