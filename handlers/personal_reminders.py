@@ -20,6 +20,7 @@ from core.when import Day, Moment, Recurrence, WhenError, parse_when
 from handlers.context import Context
 from handlers.durations import parse_duration
 from handlers.mentions import resolve_member, resolve_person
+from handlers.task_texts import MAX_ID
 from storage import groups, reminders
 from storage.models import Meeting, Person, Reminder, ReminderKind, ReminderStatus, Role
 from storage.reminders import WAITING, PlannedReminder, planned_like
@@ -125,12 +126,17 @@ def _split(context: Context, rest: str, zone: str) -> tuple[str, str]:
         return when_text.strip(), text.strip()
     words = rest.split()
     now = context.now().astimezone(ZoneInfo(zone))
-    for count in range(len(words) - 1, 0, -1):
+    for count in range(len(words), 0, -1):
         candidate = " ".join(words[:count])
         try:
             parse_when(candidate, now, zone, "future")
         except WhenError:
             continue
+        if count == len(words):
+            raise context.refuse(
+                "What should I remind of? Add it after a semicolon: {example}",
+                example=f"{context.message.text.strip()}; …",
+            )
         return candidate, " ".join(words[count:])
     raise context.refuse(
         "I found no time at the start. Write it like this: {example}",
@@ -253,7 +259,8 @@ async def snooze_command(context: Context, args: str) -> Reply:
 async def _find(context: Context, word: str, *, waiting_only: bool) -> Reminder:
     """Reminder #N if this person may change it: theirs, or their chat's as coordinator."""
     digits = word.strip().lstrip("#")
-    row = await context.session.get(Reminder, int(digits)) if digits.isdecimal() else None
+    known = digits.isdecimal() and len(digits) <= 12 and int(digits) <= MAX_ID
+    row = await context.session.get(Reminder, int(digits)) if known else None
     if row is None or (waiting_only and row.status not in WAITING):
         raise context.refuse("There is no waiting reminder #{number}.", number=digits or word)
     if context.person.id in (row.person_id, row.created_by):

@@ -18,7 +18,9 @@ from storage import groups, tasks
 from storage.models import ActionItem, Role, TaskStatus, WorkingGroup
 from storage.tasks import ItemRow
 
-_NUMBER = re.compile(r"^#?(\d{1,9})$")
+_NUMBER = re.compile(r"^#?(\d{1,12})$")
+# The largest id an integer column holds on every database (PostgreSQL's int4).
+MAX_ID = 2_147_483_647
 # A deadline given as a date is due at the end of that day in the AG's zone.
 END_OF_DAY = time(23, 59, 59)
 # Buttons under a list: as many as every messenger can show (Matrix offers nine reactions).
@@ -59,7 +61,7 @@ async def find_item(context: Context, word: str) -> FoundItem:
     number = item_number(word)
     if number is None:
         raise UsageError()
-    item = await tasks.get_item(context.session, number)
+    item = await tasks.get_item(context.session, number) if number <= MAX_ID else None
     group = await _readable_group(context, item)
     if item is None or group is None:
         raise context.refuse("There is no task #{number} here.", number=number)

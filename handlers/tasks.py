@@ -36,6 +36,7 @@ MAX_TEXT = 1000
 # "… bis Freitag" / "… by Friday": the deadline is what follows the last of these words.
 _DEADLINE = re.compile(r"(?:^|\s)(?:bis|by|until)\s+(?P<when>\S.*)$", re.IGNORECASE)
 _NO_DEADLINE = {"keine", "keiner", "none", "-"}
+_LEADING_BY = re.compile(r"^(?:bis|by|until)\s+", re.IGNORECASE)
 _EVENT_TEXTS = {
     TaskEventKind.CREATED: N_("created by {name}"),
     TaskEventKind.ASSIGNED: N_("assigned to {detail} by {name}"),
@@ -264,6 +265,8 @@ async def _due(context: Context, found: FoundItem, rest: str) -> Reply:
         raise UsageError()
     if item.status is not TaskStatus.OPEN:
         raise context.refuse("Task #{number} is closed.", number=item.id)
+    # "/frist 3 bis Freitag" as well as "/frist 3 Freitag".
+    rest = _LEADING_BY.sub("", rest)
     if rest.casefold() in _NO_DEADLINE:
         item.due_at, item.due_all_day = None, False
         shown = context.t("none")

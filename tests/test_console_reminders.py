@@ -231,6 +231,8 @@ async def test_reminding_someone_needs_a_shared_ag_and_bad_input_changes_nothing
     assert "ist kein Mitglied" in await bot.say("::chat ag", "/erinnere @dora morgen; Hallo")
     assert "nicht verstanden" in await bot.say("/erinnere mich am Blumentag; Hallo")
     assert "keine Zeit" in await bot.say("/erinnere mich Hallo Welt")
+    no_text = await bot.say("/erinnere mich in 10 Minuten")
+    assert "Woran soll ich erinnern?" in no_text and "/erinnere mich in 10 Minuten; …" in no_text
     assert "Vergangenheit" in await bot.say("/erinnere mich heute 8 Uhr; zu spät")
     assert "Verwendung: /erinnere" in await bot.say("/erinnere jemanden morgen; Hallo")
     assert "Verwendung: /erinnere" in await bot.say("/erinnere mich morgen 9 Uhr;")

@@ -155,12 +155,13 @@ async def test_the_assignee_closes_reopens_redates_and_comments(bot: ConsoleBot)
     assert "Wieder eröffnet: #1" in await bot.say("/wiedereroeffnen 1")
     assert "ist offen" in await bot.say("/wiedereroeffnen 1")
     assert "Frist Mo, 06.04.2026" in await bot.say("/frist 1 6.4.")
+    assert "Frist Di, 07.04.2026" in await bot.say("/frist 1 bis 7.4.")
     assert "Frist keine" in await bot.say("/frist 2 keine")
     assert "Notiz zu #1 Flyer drucken: Druckerei angefragt" in await bot.say(
         "/notiz 1 Druckerei angefragt"
     )
     listed = await bot.say("/aufgaben @ben")
-    assert "#1 Flyer drucken – bis Mo, 06.04.2026" in listed
+    assert "#1 Flyer drucken – bis Di, 07.04.2026" in listed
     assert "#2 Förderantrag prüfen\n" in listed  # no deadline any more
 
 
@@ -223,6 +224,8 @@ async def test_bad_numbers_and_arguments_get_the_usage(bot: ConsoleBot) -> None:
     assert "Verwendung: /erledigt #N" in await bot.say("/erledigt")
     assert "Verwendung: /erledigt #N" in await bot.say("/erledigt eins")
     assert "keine Aufgabe #99" in await bot.say("/erledigt 99")
+    # Beyond what an id column holds: not found, not a database error.
+    assert "keine Aufgabe #999999999999" in await bot.say("/aufgabe #999999999999")
     assert "Verwendung: /zuweisen" in await bot.say("/zuweisen 1")
     assert "Verwendung: /frist" in await bot.say("/frist 1")
     assert "nicht verstanden" in await bot.say("/frist 1 irgendwann")
