@@ -157,10 +157,15 @@ def join_spans(items: Iterable[Span | str], separator: str = ", ") -> list[Span]
 
 @dataclass(frozen=True)
 class Choice:
-    """A button: pressing it sends ``command`` as if the presser had typed it."""
+    """A button: pressing it sends ``command`` as if the presser had typed it.
+
+    ``emoji`` says what the choice means where a messenger offers reactions instead of
+    buttons (✅ yes, ❌ no, ❔ maybe); choices without one are numbered there.
+    """
 
     label: str
     command: str
+    emoji: str | None = None
 
 
 @dataclass(frozen=True)

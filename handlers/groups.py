@@ -69,8 +69,8 @@ async def setup_command(context: Context, args: str) -> Reply:
         )
         reply.choices.extend(
             [
-                Choice(context.t("Yes, move"), context.command_word("ja")),
-                Choice(context.t("No"), context.command_word("nein")),
+                Choice(context.t("Yes, move"), context.command_word("ja"), "✅"),
+                Choice(context.t("No"), context.command_word("nein"), "❌"),
             ]
         )
         return reply.build()

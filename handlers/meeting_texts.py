@@ -96,9 +96,9 @@ async def meeting_lines(
 
 def answer_choices(context: Context, meeting: Meeting) -> list[Choice]:
     return [
-        Choice(context.t("Attend"), f"{context.command_word('zusage')} {meeting.number}"),
-        Choice(context.t("Decline"), f"{context.command_word('absage')} {meeting.number}"),
-        Choice(context.t("Maybe"), f"{context.command_word('vielleicht')} {meeting.number}"),
+        Choice(context.t("Attend"), f"{context.command_word('zusage')} {meeting.number}", "✅"),
+        Choice(context.t("Decline"), f"{context.command_word('absage')} {meeting.number}", "❌"),
+        Choice(context.t("Maybe"), f"{context.command_word('vielleicht')} {meeting.number}", "❔"),
     ]
 
 

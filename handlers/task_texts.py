@@ -171,17 +171,18 @@ def item_spans(
     return [Span("⚠ " if overdue else "• "), bold(f"#{row.id}"), Span("".join(rest))]
 
 
-def done_choice(context: Context, item_id: int) -> Choice:
+def done_choice(context: Context, item_id: int, emoji: str | None = "✅") -> Choice:
     return Choice(
         context.t("✓ #{number} done").format(number=item_id),
         f"{context.command_word('erledigt')} {item_id}",
+        emoji,
     )
 
 
 def done_choices(context: Context, rows: list[ItemRow]) -> list[Choice]:
-    """A "done" button for the first open items of a list."""
+    """A "done" button for the first open items of a list (numbered where they are reactions)."""
     ids = list(dict.fromkeys(row.id for row in rows if row.status is TaskStatus.OPEN))
-    return [done_choice(context, item_id) for item_id in ids[:MAX_BUTTONS]]
+    return [done_choice(context, item_id, None) for item_id in ids[:MAX_BUTTONS]]
 
 
 # How many open items the fixed last TOP of an agenda lists; the rest are counted.

@@ -276,10 +276,11 @@ async def test_choices_survive_in_a_plain_room_and_the_bot_ignores_itself(
     mark = anna.checkpoint()
     await bot.adapter.deliver(room_id, reply)
     offered = await anna.wait_for_message(room_id, "Wählen Sie", since=mark, timeout=20)
-    # The bot's own reaction does not trigger the choice; Anna's does.
-    await anna.wait_for_reaction(room_id, event_id=offered.event_id, key="✅")
+    # A choice without an emoji of its own is offered by number. The bot's own reaction
+    # does not trigger the choice; Anna's does.
+    await anna.wait_for_reaction(room_id, event_id=offered.event_id, key="1️⃣")
     await anna.assert_no_message(room_id, "Ihre Befehle", since=mark, within=1.5)
-    await anna.react(room_id, offered.event_id, "✅")
+    await anna.react(room_id, offered.event_id, "1️⃣")
     await anna.wait_for_message(room_id, "Ihre Befehle", since=mark, timeout=20)
 
 

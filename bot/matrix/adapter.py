@@ -48,7 +48,7 @@ from nio.exceptions import LocalProtocolError, SendRetryError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import MatrixConfig
-from bot.matrix.render import CHOICE_KEYS, render_matrix
+from bot.matrix.render import choice_keys, render_matrix
 from bot.router import Router
 from core.clock import Clock
 from core.messages import ChatRef, Incoming, Mention, OutgoingFile, Reply, Sender
@@ -449,7 +449,7 @@ class MatrixAdapter:
         return sent
 
     async def _offer_choices(self, room_id: str, event_id: str, reply: Reply, key: str) -> None:
-        choices = dict(zip(CHOICE_KEYS, (c.command for c in reply.choices), strict=False))
+        choices = {key: choice.command for key, choice in choice_keys(reply)}
         await self._save_state(f"choices:{event_id}", json.dumps(choices))
         for index, reaction in enumerate(choices):
             content = {

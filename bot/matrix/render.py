@@ -11,12 +11,22 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
-from core.messages import Line, Reply, Span
+from core.messages import Choice, Line, Reply, Span
 
 # Events may be 64 KiB; HTML plus body plus JSON escaping stay well below with this.
 MAX_HTML_LENGTH = 16_000
-# Reactions the bot offers for a reply's choices, in order.
-CHOICE_KEYS = ("✅", "❌", "❔", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣")
+# Reactions for choices that bring no emoji of their own, by position.
+NUMBER_KEYS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣")
+
+
+def choice_keys(reply: Reply) -> list[tuple[str, Choice]]:
+    """The reaction key of each offered choice: its emoji, else its number (at most nine)."""
+    keys: list[tuple[str, Choice]] = []
+    for index, choice in enumerate(reply.choices[: len(NUMBER_KEYS)]):
+        taken = {key for key, _ in keys}
+        key = choice.emoji if choice.emoji and choice.emoji not in taken else NUMBER_KEYS[index]
+        keys.append((key, choice))
+    return keys
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ def _lines_with_choices(reply: Reply) -> list[Line]:
     lines = list(reply.lines)
     if reply.choices:
         lines.append(())
-        for key, choice in zip(CHOICE_KEYS, reply.choices, strict=False):
+        for key, choice in choice_keys(reply):
             lines.append((Span(f"{key} {choice.label} ({choice.command})"),))
     return lines
 
