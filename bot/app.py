@@ -13,10 +13,10 @@ from bot.router import Router
 from core.clock import Clock
 from core.when import warm_up
 from handlers import build_registry
+from reminders.addressing import RenderEnvironment
 from reminders.dispatcher import Dispatcher, DispatchSettings
 from reminders.engine import EngineSettings, ReminderEngine
 from reminders.planning import plan_ahead
-from reminders.render import RenderEnvironment
 from storage.database import create_engine, session_factory, upgrade_schema
 
 

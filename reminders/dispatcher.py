@@ -21,8 +21,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
+from reminders.addressing import Outgoing, Rendered, RenderEnvironment
 from reminders.notifier import DeliveryFailed, Notifier
-from reminders.render import Outgoing, Rendered, RenderEnvironment, render
+from reminders.render import render
 from storage import reminders
 from storage.models import Reminder
 from storage.reminders import Outcome
