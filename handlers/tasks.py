@@ -34,7 +34,7 @@ from storage.tasks import NewItem
 
 MAX_TEXT = 1000
 # "… bis Freitag" / "… by Friday": the deadline is what follows the last of these words.
-_DEADLINE = re.compile(r"(?:^|\s)(?:bis|by|until)\s+(?P<when>\S.*)$", re.IGNORECASE)
+_DEADLINE = re.compile(r"(?:^|\s)(?:bis|by|until)\s+(?=\S)", re.IGNORECASE)
 _NO_DEADLINE = {"keine", "keiner", "none", "-"}
 _LEADING_BY = re.compile(r"^(?:bis|by|until)\s+", re.IGNORECASE)
 _EVENT_TEXTS = {
@@ -63,10 +63,11 @@ async def _create(context: Context, args: str) -> Reply:
     require_member(context, group)
     text = context.without_mentions(args)
     due_at, all_day = None, False
-    deadline = _DEADLINE.search(text)
-    if deadline:
-        due_at, all_day = parse_due(context, group, deadline.group("when"))
-        text = text[: deadline.start()].strip()
+    keywords = list(_DEADLINE.finditer(text))
+    if keywords:
+        # "Abstimmung bis Klärung bis Freitag": the last "bis" starts the deadline.
+        due_at, all_day = parse_due(context, group, text[keywords[-1].end() :])
+        text = text[: keywords[-1].start()].strip()
     if not text:
         raise UsageError()
     if len(text) > MAX_TEXT:

@@ -41,8 +41,10 @@ async def test_a_coordinator_assigns_a_task_with_a_deadline_and_the_reply_echoes
 
     timed = await bot.say("/aufgabe Förderantrag prüfen @carla bis 30.4. 12 Uhr")
     assert "Aufgabe #2 angelegt" in timed and "Frist: Do, 30.04.2026, 12:00 Uhr" in timed
+    both = await bot.say("/aufgabe Abstimmung bis Klärung @ben bis 3.4.")
+    assert "Aufgabe #3 angelegt: Abstimmung bis Klärung" in both and "Frist: Fr, 03.04.2026" in both
     unassigned = await bot.say("/aufgabe Protokoll verteilen")
-    assert "Aufgabe #3 angelegt" in unassigned and "Zuständig: noch niemand" in unassigned
+    assert "Aufgabe #4 angelegt" in unassigned and "Zuständig: noch niemand" in unassigned
 
 
 async def test_a_member_creates_tasks_for_themselves_only(bot: ConsoleBot) -> None:
