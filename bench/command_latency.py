@@ -288,23 +288,33 @@ async def main_async(postgres: str | None, runs: int, warmup: int) -> list[Resul
     return await on_every_backend(run_backend, postgres, runs, warmup)
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.command_latency",
-        description="p50/p99/mean latency of /mitglieder and /hilfe through the real router.",
-    )
+def latency_arguments(
+    prog: str, description: str, argv: Sequence[str] | None, *, runs: int, warmup: int
+) -> argparse.Namespace:
+    """--postgres, --runs and --warmup, as every latency benchmark takes them."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument(
         "--postgres",
         metavar="URL",
         help="PostgreSQL server URL (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test); "
         "a fresh database is created on it and dropped afterwards",
     )
-    parser.add_argument("--runs", type=int, default=1000, help="measured calls per command")
-    parser.add_argument("--warmup", type=int, default=100, help="unmeasured calls first")
+    parser.add_argument("--runs", type=int, default=runs, help="measured calls per command")
+    parser.add_argument("--warmup", type=int, default=warmup, help="unmeasured calls first")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.warmup < 0:
         parser.error("--runs must be at least 1 and --warmup not negative")
     return args
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    return latency_arguments(
+        "python -m bench.command_latency",
+        "p50/p99/mean latency of /mitglieder and /hilfe through the real router.",
+        argv,
+        runs=1000,
+        warmup=100,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -31,7 +31,13 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.command_latency import START, Result, on_every_backend, print_table
+from bench.command_latency import (
+    START,
+    Result,
+    latency_arguments,
+    on_every_backend,
+    print_table,
+)
 from bot.app import App, create_app, freeze_startup_objects
 from bot.config import Config
 from core.clock import AdjustableClock
@@ -228,21 +234,13 @@ async def main_async(postgres: str | None, runs: int, warmup: int) -> list[Resul
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.task_lists",
-        description="p50/p99/mean latency of /aufgaben and /aufgaben alle with 100,000 items.",
+    return latency_arguments(
+        "python -m bench.task_lists",
+        "p50/p99/mean latency of /aufgaben and /aufgaben alle with 100,000 items.",
+        argv,
+        runs=500,
+        warmup=50,
     )
-    parser.add_argument(
-        "--postgres",
-        metavar="URL",
-        help="PostgreSQL server URL (a fresh database is created on it and dropped afterwards)",
-    )
-    parser.add_argument("--runs", type=int, default=500, help="measured calls per command")
-    parser.add_argument("--warmup", type=int, default=50, help="unmeasured calls first")
-    args = parser.parse_args(argv)
-    if args.runs < 1 or args.warmup < 0:
-        parser.error("--runs must be at least 1 and --warmup not negative")
-    return args
 
 
 def main(argv: Sequence[str] | None = None) -> None:

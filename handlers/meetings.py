@@ -14,7 +14,7 @@ from core.errors import UsageError
 from core.i18n import N_
 from core.messages import Reply, bold
 from core.timefmt import format_moment
-from core.when import Day, Moment, Recurrence, WhenError, parse_when
+from core.when import Day, Moment, Recurrence
 from handlers.context import Context
 from handlers.meeting_texts import (
     announce,
@@ -24,6 +24,7 @@ from handlers.meeting_texts import (
     meeting_lines,
     where_text,
 )
+from handlers.time_input import read_when
 from storage import dialogues, meetings, reminders
 from storage.meetings import MeetingDraft
 from storage.models import Meeting, MeetingFormat, MeetingStatus, WorkingGroup
@@ -57,20 +58,9 @@ _CANCEL_WORDS = {"absagen", "cancel"}
 _SERIES_WORDS = {"serie", "series"}
 
 
-def _now_in(group: WorkingGroup, context: Context) -> datetime:
-    return context.now().astimezone(ZoneInfo(group.timezone))
-
-
 def parse_time_or_refuse(context: Context, group: WorkingGroup, text: str) -> Moment | Recurrence:
     """A moment or a series in the future; refuses dates without a time and past times."""
-    try:
-        when = parse_when(text, _now_in(group, context), group.timezone, "future")
-    except WhenError as error:
-        raise context.refuse(
-            "I did not understand the time {text}. Examples: {examples}",
-            text=f"„{text}“" if context.language == "de" else f'"{text}"',
-            examples=", ".join(error.examples) or "nächsten Dienstag 14 Uhr, 7.4. 10:30",
-        ) from None
+    when = read_when(context, text, group.timezone, examples="nächsten Dienstag 14 Uhr, 7.4. 10:30")
     if isinstance(when, Day) or (isinstance(when, Recurrence) and when.all_day):
         raise context.refuse(
             "A meeting needs a time of day, e.g. {example}.",

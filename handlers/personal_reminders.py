@@ -21,6 +21,7 @@ from handlers.context import Context
 from handlers.durations import parse_duration
 from handlers.mentions import resolve_member, resolve_person
 from handlers.task_texts import MAX_ID
+from handlers.time_input import read_when
 from storage import groups, reminders
 from storage.models import Meeting, Person, Reminder, ReminderKind, ReminderStatus, Role
 from storage.reminders import WAITING, PlannedReminder, planned_like
@@ -147,14 +148,7 @@ def _split(context: Context, rest: str, zone: str) -> tuple[str, str]:
 def _first_time(context: Context, text: str, zone: str) -> tuple[datetime, str | None]:
     """The first time the reminder is due, and its repetition rule if it repeats."""
     local_zone = ZoneInfo(zone)
-    try:
-        when = parse_when(text, context.now().astimezone(local_zone), zone, "future")
-    except WhenError as error:
-        raise context.refuse(
-            "I did not understand the time {text}. Examples: {examples}",
-            text=f"„{text}“" if context.language == "de" else f'"{text}"',
-            examples=", ".join(error.examples[:3]) or "morgen 9 Uhr, Freitag 15 Uhr",
-        ) from None
+    when = read_when(context, text, zone, examples="morgen 9 Uhr, Freitag 15 Uhr")
     if isinstance(when, Recurrence):
         first = when.first
         rule = when.rrule

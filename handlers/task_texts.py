@@ -12,8 +12,9 @@ from core.errors import UsageError
 from core.i18n import N_
 from core.messages import Choice, ReplyBuilder, Span, bold
 from core.timefmt import format_day, format_moment
-from core.when import Day, Moment, WhenError, parse_when
+from core.when import Day, Moment
 from handlers.context import Context
+from handlers.time_input import read_when
 from storage import groups, tasks
 from storage.models import ActionItem, Role, TaskStatus, WorkingGroup
 from storage.tasks import ItemRow
@@ -25,6 +26,7 @@ MAX_ID = 2_147_483_647
 END_OF_DAY = time(23, 59, 59)
 # Buttons under a list: as many as every messenger can show (Matrix offers nine reactions).
 MAX_BUTTONS = 9
+_DEADLINE_NOT_UNDERSTOOD = N_("I did not understand the deadline {text}. Examples: {examples}")
 _BY = N_("by {due}")
 _OVERDUE_SINCE = N_("overdue since {due}")
 STATUS_NAMES = {
@@ -116,14 +118,13 @@ async def is_coordinator(context: Context, group: WorkingGroup) -> bool:
 def parse_due(context: Context, group: WorkingGroup, text: str) -> tuple[datetime, bool]:
     """A deadline in the future as (UTC moment, given as a date only)."""
     zone = ZoneInfo(group.timezone)
-    try:
-        when = parse_when(text, context.now().astimezone(zone), group.timezone, "future")
-    except WhenError as error:
-        raise context.refuse(
-            "I did not understand the deadline {text}. Examples: {examples}",
-            text=f"„{text}“" if context.language == "de" else f'"{text}"',
-            examples=", ".join(error.examples[:3]) or "Freitag, 30.4., morgen 12 Uhr",
-        ) from None
+    when = read_when(
+        context,
+        text,
+        group.timezone,
+        examples="Freitag, 30.4., morgen 12 Uhr",
+        template=_DEADLINE_NOT_UNDERSTOOD,
+    )
     if isinstance(when, Day):
         due, all_day = datetime.combine(when.on, END_OF_DAY, zone).astimezone(UTC), True
     elif isinstance(when, Moment):
