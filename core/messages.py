@@ -50,6 +50,15 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class IncomingFile:
+    """A file that came with a command: attached to it, or the message it replies to."""
+
+    name: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class Incoming:
     """One message the bot received."""
 
@@ -58,6 +67,7 @@ class Incoming:
     text: str
     mentions: tuple[Mention, ...] = ()
     message_id: str | None = None
+    files: tuple[IncomingFile, ...] = ()
 
 
 @dataclass(frozen=True)
