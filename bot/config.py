@@ -212,8 +212,15 @@ def _bot(section: _Section) -> BotSettings:
     name = section.text("name", "AGBot")
     if not name or any(c.isspace() for c in name):
         raise ConfigError("[bot] name: must be one word (the bot's username)")
+    max_upload_mb = section.number("max_upload_mb", 20)
+    if max_upload_mb < 1:
+        raise ConfigError("[bot] max_upload_mb: must be at least 1")
     return BotSettings(
-        bot_name=name, language=language, timezone=timezone, admins=frozenset(admins)
+        bot_name=name,
+        language=language,
+        timezone=timezone,
+        admins=frozenset(admins),
+        max_upload_mb=max_upload_mb,
     )
 
 

@@ -2,13 +2,18 @@
 
 It is the embedded default and doubles as the test backend. Its interface is
 fixed (README, "Console"): ``::user``, ``::chat``, ``::dm``, ``::admin``,
-``::noadmin``, ``::now``; output ``[CHAT] TEXT`` with further lines indented.
+``::noadmin``, ``::now``, ``::file``; output ``[CHAT] TEXT`` with further lines indented.
+``::file PATH`` attaches a file to the next message, as a caption or a reply to a file
+does on the messengers.
 """
 
 from __future__ import annotations
 
+import errno
+import mimetypes
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -16,11 +21,16 @@ from zoneinfo import ZoneInfo
 
 from bot.router import Router
 from core.clock import AdjustableClock
-from core.messages import ChatRef, Incoming, Mention, Reply, Sender
+from core.messages import ChatRef, Incoming, IncomingFile, Mention, Reply, Sender
 
 PLATFORM = "console"
 # "@anna" at the start of a word; "/hilfe@AGBot" is an addressed command, not a mention.
 _MENTION = re.compile(r"(?<!\S)@(\w[\w.\-]*)")
+# Types a protocol upload needs, whatever the system's MIME table knows.
+_MIME_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 class ConsoleAdapter:
@@ -44,6 +54,8 @@ class ConsoleAdapter:
         self.chat: str | None = None  # None: the current user's private chat
         self._admins: set[tuple[str, str]] = set()
         self._message_count = 0
+        # Files given with ::file, attached to the next message line and then cleared.
+        self._attached: list[tuple[Path, int]] = []
         # Called after ::now: what fell due by the new time is sent (the reminder engine).
         self._clock_moved = clock_moved
         router.add_notifier(PLATFORM, self)
@@ -57,7 +69,9 @@ class ConsoleAdapter:
             return
         if not line.strip():
             return
-        reply = await self._router.handle(self._incoming(line))
+        attached, self._attached = self._attached, []
+        incoming = self._incoming(line)
+        reply = await self._with_files(incoming, attached)
         if reply is not None:
             self._print(self._chat_label(), reply)
 
@@ -103,6 +117,8 @@ class ConsoleAdapter:
             self._admins.add((self.chat, self.user))
         elif name == "noadmin" and self.chat is not None:
             self._admins.discard((self.chat, self.user))
+        elif name == "file" and argument:
+            self._attach(argument)
         elif name == "now" and argument:
             try:
                 self._clock.set(parse_console_time(argument, self._zone))
@@ -113,6 +129,45 @@ class ConsoleAdapter:
         else:
             self._out.write(f"[console] unknown or incomplete directive: ::{directive}\n")
         return False
+
+    def _attach(self, argument: str) -> None:
+        """Remember a file for the next message; say so at once if it cannot be read."""
+        path = Path(argument).expanduser()
+        try:
+            size = path.stat().st_size
+            if path.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "it is a directory")
+            with path.open("rb"):
+                pass
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            self._out.write(f"[console] ::file cannot read {argument!r}: {reason}\n")
+            return
+        self._attached.append((path, size))
+        self._out.write(f"[console] {path.name} ({size} bytes) goes with your next message\n")
+
+    async def _with_files(
+        self, incoming: Incoming, attached: list[tuple[Path, int]]
+    ) -> Reply | None:
+        """Hand the message to the router with its files, or refuse a file it cannot take.
+
+        Like on the messengers, files are read only for a command, and a command whose file
+        is too large or unreadable is not run.
+        """
+        if not attached or not self._router.is_command(incoming.text, PLATFORM):
+            return await self._router.handle(incoming)
+        files: list[IncomingFile] = []
+        for path, size in attached:
+            if size > self._router.settings.max_upload_bytes:
+                return await self._router.file_too_large(incoming, path.name, size)
+            try:
+                content = path.read_bytes()
+            except OSError as error:
+                reason = error.strerror or type(error).__name__
+                self._out.write(f"[console] ::file cannot read {str(path)!r}: {reason}\n")
+                return await self._router.file_unavailable(incoming, path.name)
+            files.append(IncomingFile(path.name, content, _mime_type(path)))
+        return await self._router.handle(replace(incoming, files=tuple(files)))
 
     def _chat_label(self) -> str:
         return self.chat if self.chat is not None else f"dm:{self.user}"
@@ -135,6 +190,13 @@ class ConsoleAdapter:
             for m in _MENTION.finditer(text)
         )
         return Incoming(chat, sender, text, mentions, message_id=str(self._message_count))
+
+
+def _mime_type(path: Path) -> str:
+    suffix = path.suffix.casefold()
+    return (
+        _MIME_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    )
 
 
 def parse_console_time(text: str, zone: ZoneInfo) -> datetime:

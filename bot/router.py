@@ -15,12 +15,12 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.command_line import parse_command_line
+from bot.command_line import CommandLine, parse_command_line
 from core.clock import Clock
 from core.commands import Command, CommandRegistry, Permission
 from core.errors import Refusal, UsageError
-from core.i18n import Translator
-from core.messages import ChatRef, Delivery, Incoming, Reply, ReplyBuilder, Span, fmt
+from core.i18n import N_, Translator
+from core.messages import ChatRef, Delivery, Incoming, Reply, ReplyBuilder, Span, Value, fmt
 from handlers import chat_events
 from handlers.context import BotSettings, Context
 from handlers.permissions import check_allowed
@@ -89,10 +89,54 @@ class Router:
     def registry(self) -> CommandRegistry[Context]:
         return self._registry
 
+    def _parse(self, text: str, platform: str) -> CommandLine | None:
+        names = {self._settings.bot_name, *self._bot_names.get(platform, ())}
+        return parse_command_line(text, names)
+
+    def is_command(self, text: str, platform: str) -> bool:
+        """Whether ``text`` runs one of the bot's commands (adapters then fetch its files).
+
+        A file is downloaded only for a command; every other file in a group stays where it is.
+        """
+        parsed = self._parse(text, platform)
+        return parsed is not None and self._registry.find(parsed.word) is not None
+
+    async def file_too_large(
+        self, message: Incoming, name: str, size: int, limit_mb: int | None = None
+    ) -> Reply:
+        """The refusal for a command whose file exceeds the size limit; the command is not run.
+
+        ``limit_mb``: a messenger's own lower limit (Telegram's Bot API: 20 MB), if it applies.
+        """
+        return await self._refuse_file(
+            message,
+            N_(
+                "The file {name} is too large ({size} MB). "
+                "I accept files up to {limit} MB; the command was not run."
+            ),
+            name=name,
+            size=_megabytes(size),
+            limit=limit_mb or self._settings.max_upload_mb,
+        )
+
+    async def file_unavailable(self, message: Incoming, name: str) -> Reply:
+        """The refusal for a command whose file could not be fetched from the messenger."""
+        return await self._refuse_file(
+            message,
+            N_("I could not fetch the file {name}; the command was not run. Please send it again."),
+            name=name,
+        )
+
+    async def _refuse_file(self, message: Incoming, template: str, **values: Value) -> Reply:
+        """A refusal in the language of the chat (the person's in private, else the AG's)."""
+        async with self._sessions() as session, session.begin():
+            context = await self._context(session, message)
+            refusal = context.refuse(template, **values)
+        return replace(refusal.reply, refused=True)
+
     async def handle(self, message: Incoming) -> Reply | None:
         """The reply to ``message``, or None when the bot should stay silent."""
-        names = {self._settings.bot_name, *self._bot_names.get(message.chat.platform, ())}
-        parsed = parse_command_line(message.text, names)
+        parsed = self._parse(message.text, message.chat.platform)
         if parsed is None:
             return await self._observe(message)
         command = self._registry.find(parsed.word)
@@ -325,6 +369,11 @@ def _seen(message: Incoming) -> people.SeenAccount:
     return people.SeenAccount(
         sender.platform, sender.account_id, sender.display_name, sender.username
     )
+
+
+def _megabytes(size: int) -> int:
+    """A file size in whole MB, rounded up: a file just over the limit never shows as the limit."""
+    return -(-size // (1024 * 1024))
 
 
 def _where(delivery: Delivery) -> tuple[str, str]:

@@ -27,10 +27,16 @@ class BotSettings:
     admins: frozenset[str] = frozenset()
     # Meetings this far ahead get their reminder rows when they are planned or moved.
     reminder_horizon_days: int = 60
+    # Files sent with a command larger than this are refused by the adapters, not downloaded.
+    max_upload_mb: int = 20
 
     @property
     def reminder_horizon(self) -> timedelta:
         return timedelta(days=self.reminder_horizon_days)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
 
 
 @dataclass

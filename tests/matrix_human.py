@@ -747,9 +747,20 @@ class Human:
         data: bytes,
         filename: str,
         mimetype: str = "application/octet-stream",
+        *,
+        caption: str | None = None,
+        reply_to: str | None = None,
+        encrypt: bool | None = None,
     ) -> str:
-        """Upload ``data`` and send it as ``m.file`` (encrypted in encrypted rooms)."""
-        encrypt = self._encrypted(room_id)
+        """Upload ``data`` and send it as ``m.file``; return the event id.
+
+        The file is encrypted (``upload(..., encrypt=True)``, a ``file`` object with key, iv
+        and hashes) in encrypted rooms unless ``encrypt`` says otherwise. ``caption`` becomes
+        the ``body`` next to ``filename`` (MSC2530, a file with a caption); ``reply_to`` adds
+        ``m.relates_to.m.in_reply_to``.
+        """
+        if encrypt is None:
+            encrypt = self._encrypted(room_id)
         upload, keys = await self.client.upload(
             lambda *_: io.BytesIO(data),
             content_type=mimetype,
@@ -760,7 +771,7 @@ class Human:
         _check(upload, UploadResponse, f"upload {filename}")
         content: dict[str, Any] = {
             "msgtype": "m.file",
-            "body": filename,
+            "body": caption if caption is not None else filename,
             "filename": filename,
             "info": {"mimetype": mimetype, "size": len(data)},
         }
@@ -769,6 +780,8 @@ class Human:
             content["file"] = {"url": upload.content_uri, "mimetype": mimetype, **keys}
         else:
             content["url"] = upload.content_uri
+        if reply_to is not None:
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
         return await self.send_event(room_id, "m.room.message", content)
 
     # ------------------------------------------------------------------ files

@@ -30,6 +30,10 @@ What the emulator offers:
 * Telegram's own validation: HTML ``parse_mode`` is parsed like tdlib does (unsupported or
   unbalanced tags give ``400 Bad Request: can't parse entities: ...``), over-long and empty
   texts are refused, edits that change nothing are refused, and so on;
+* files: documents pushed with `push_document` (with a caption, or answered by a later
+  `push_message(..., reply_to=...)`) are fetched like from the cloud Bot API: ``getFile``
+  gives a ``file_path`` (``400 Bad Request: file is too big`` above 20 MB) and
+  ``{base_file_url}{token}/{file_path}`` serves the bytes;
 * fault injection: `fail_next` (429 with ``retry_after``, 403, 400 with ``migrate_to_chat_id``,
   5xx), `blocked_users`, bots kicked from groups, migrated groups.
 
@@ -73,6 +77,8 @@ __all__ = [
 MAX_MESSAGE_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_ANSWER_LENGTH = 200
+# The cloud Bot API's getFile refuses larger files ("file is too big").
+MAX_DOWNLOAD_SIZE = 20 * 1024 * 1024
 
 # The service accounts Telegram puts into ``from`` for messages sent on behalf of a chat.
 GROUP_ANONYMOUS_BOT: JSONDict = {
@@ -857,8 +863,13 @@ class TelegramEmulator:
         caption: str | None = None,
         mime_type: str | None = None,
         message_thread_id: int | None = None,
+        reply_to: int | JSONDict | None = None,
     ) -> JSONDict:
-        """A user sends a file; it can be fetched with ``getFile`` and downloaded."""
+        """A user sends a file; it can be fetched with ``getFile`` and downloaded.
+
+        The caption gets ``caption_entities`` (``bot_command``, ``mention``) like real Telegram
+        adds; ``mime_type`` defaults to what the file name suggests.
+        """
         chat = self._ensure_chat(chat_id)
         message = self._new_message(chat, self._sender(chat_id, user_id, None))
         message["document"] = self._document_object(self._store_file(file_name, content, mime_type))
@@ -867,7 +878,7 @@ class TelegramEmulator:
             found = auto_entities(caption)
             if found:
                 message["caption_entities"] = found
-        self._apply_thread_and_reply(message, chat, message_thread_id, None)
+        self._apply_thread_and_reply(message, chat, message_thread_id, reply_to)
         self.push_update({"message": copy.deepcopy(message)})
         return copy.deepcopy(message)
 
@@ -1676,6 +1687,8 @@ class TelegramEmulator:
         stored = self._files.get(str(call.params.get("file_id") or ""))
         if stored is None:
             raise _bad_request("invalid file_id")
+        if len(stored.content) > MAX_DOWNLOAD_SIZE:
+            raise _bad_request("file is too big")
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,

@@ -26,6 +26,8 @@ def test_the_example_config_is_valid() -> None:
     assert config.bot.timezone == "Europe/Berlin"
     assert config.database.url.startswith("sqlite+aiosqlite://")
     assert config.telegram is None and config.matrix is None
+    assert config.bot.max_upload_mb == 20
+    assert config.bot.max_upload_bytes == 20 * 1024 * 1024
 
 
 def test_no_file_gives_the_embedded_defaults() -> None:
@@ -63,6 +65,8 @@ def test_environment_secrets_win_over_the_file(tmp_path: Path) -> None:
         ('[bot]\nadmins = ["anna"]\n', "[bot] admins"),
         ('[bot]\nadmins = "console:anna"\n', "[bot] admins"),
         ('[bot]\nlangauge = "de"\n', "[bot] langauge: unknown key"),
+        ("[bot]\nmax_upload_mb = 0\n", "[bot] max_upload_mb: must be at least 1"),
+        ('[bot]\nmax_upload_mb = "20"\n', "[bot] max_upload_mb: expected int"),
         ('[database]\nurl = "mysql://x"\n', "[database] url"),
         ("[telegram]\nmode = 'polling'\n", "[telegram] token"),
         ('[telegram]\ntoken = "t"\nmode = "push"\n', "[telegram] mode"),

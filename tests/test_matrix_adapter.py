@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -36,10 +37,13 @@ async def start_bot(
     user: RegisteredUser,
     *,
     allowed_inviters: tuple[str, ...] = (":localhost",),
+    bot_settings: BotSettings | None = None,
     **adapter_args: Any,
 ) -> Bot:
     settings = replace(
-        Config(), database=replace(Config().database, url=database_url), bot=BotSettings()
+        Config(),
+        database=replace(Config().database, url=database_url),
+        bot=bot_settings or BotSettings(),
     )
     app = await create_app(settings, AdjustableClock(START))
     config = MatrixConfig(
@@ -381,3 +385,81 @@ async def test_plain_user_ids_mention_and_the_bot_opens_direct_rooms(
     note = await ben.wait_for_message(direct, "fällig", timeout=20)
     assert note.decrypted  # direct rooms the bot opens are encrypted
     assert await bot.adapter.open_direct_room(ben.user_id) == direct  # reused, not a new one
+
+
+# --- files with commands ---------------------------------------------------------------------
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = b"%PDF-1.7\n" + bytes(range(256)) * 64 + "Protokoll – Größe: 3.000 €".encode()
+DOCX = b"PK\x03\x04" + b"word/document.xml\x00" * 500
+
+
+def assert_received(answer: Any, name: str, mime_type: str, content: bytes) -> None:
+    """The /datei answer names exactly this file: name, type, size and checksum."""
+    assert answer.body.splitlines() == [
+        f"Empfangen: {name}",
+        f"Typ: {mime_type}, Größe: {len(content)} Byte",
+        f"SHA-256: {hashlib.sha256(content).hexdigest()}",
+    ]
+
+
+async def send_file_and_wait(
+    human: Human, room_id: str, content: bytes, name: str, mime_type: str, **send: Any
+) -> Any:
+    mark = human.checkpoint()
+    await human.send_file(room_id, content, name, mime_type, **send)
+    return await human.wait_for_message(room_id, "SHA-256", since=mark, timeout=20)
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+async def test_a_command_as_caption_or_answer_gets_the_file(
+    bot: Bot, humans: Humans, encrypted: bool
+) -> None:
+    anna = await humans.new("anna")
+    room_id = await room_with_bot(anna, bot, encrypted=encrypted)
+
+    # MSC2530: the body is the caption, the file name stands beside it.
+    answer = await send_file_and_wait(
+        anna, room_id, PDF, "Protokoll März.pdf", "application/pdf", caption="!datei"
+    )
+    assert_received(answer, "Protokoll März.pdf", "application/pdf", PDF)
+    sent = [e for e in anna.messages(room_id, sender=anna.user_id) if e.event_id]
+    assert ("file" in sent[-1].source["content"]) is encrypted  # an encrypted attachment
+
+    file_id = await anna.send_file(room_id, DOCX, "protokoll.docx", DOCX_TYPE)
+    answer = await ask(anna, room_id, "!datei", "SHA-256", reply_to=file_id)
+    assert_received(answer, "protokoll.docx", DOCX_TYPE, DOCX)
+    assert answer.decrypted is encrypted
+
+
+async def test_a_file_without_a_command_is_left_alone(bot: Bot, humans: Humans) -> None:
+    anna = await humans.new("anna")
+    room_id = await room_with_bot(anna, bot, encrypted=True)
+    mark = anna.checkpoint()
+    await anna.send_file(room_id, PDF, "urlaub.pdf", "application/pdf")
+    await anna.send_file(room_id, PDF, "notizen.pdf", "application/pdf", caption="Die Notizen")
+    await anna.assert_no_message(room_id, sender=bot.user.user_id, since=mark, within=1.5)
+    explained = await ask(anna, room_id, "!datei", "keine Datei")
+    assert "!datei" in explained.body
+
+
+async def test_a_file_over_the_limit_is_refused(
+    synapse: SynapseServer, database_url: str, tmp_path: Path, humans: Humans
+) -> None:
+    anna = await humans.new("anna")
+    user = synapse.new_user("agbot", displayname="AG-Bot")
+    bot = await start_bot(
+        synapse, database_url, tmp_path / "store", user, bot_settings=BotSettings(max_upload_mb=1)
+    )
+    try:
+        room_id = await room_with_bot(anna, bot, encrypted=True)
+        big = b"x" * (1024 * 1024 + 1)
+        mark = anna.checkpoint()
+        await anna.send_file(room_id, big, "scan.pdf", "application/pdf", caption="!datei")
+        refusal = await anna.wait_for_message(room_id, "zu groß", since=mark, timeout=20)
+        assert refusal.body == (
+            "Die Datei scan.pdf ist zu groß (2 MB). Ich nehme Dateien bis 1 MB an; "
+            "der Befehl wurde nicht ausgeführt."
+        )
+    finally:
+        await stop_bot(bot)

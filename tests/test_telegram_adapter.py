@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -50,13 +51,17 @@ def _telegram_config(tg: TelegramEmulator, **overrides: Any) -> TelegramConfig:
     )
 
 
-async def _start_world(tg: TelegramEmulator, url: str, **config: Any) -> World:
+async def _start_world(
+    tg: TelegramEmulator, url: str, *, bot: BotSettings | None = None, **config: Any
+) -> World:
     tg.add_user(ANNA, "Anna", username="anna")
     tg.add_user(BEN, "Ben", username="ben_b", language_code="en")
     tg.add_user(CARLA, "Carla Çelik")  # no username: reachable only through text mentions
     tg.add_chat(GROUP, "supergroup", title="AG WF Gruppe")
     tg.set_member_status(GROUP, ANNA, "administrator")
-    settings = replace(Config(), database=replace(Config().database, url=url), bot=BotSettings())
+    settings = replace(
+        Config(), database=replace(Config().database, url=url), bot=bot or BotSettings()
+    )
     app = await create_app(settings, AdjustableClock(START))
     adapter = TelegramAdapter(
         _telegram_config(tg, **config),
@@ -390,3 +395,88 @@ async def test_a_question_of_the_bot_forces_a_reply_for_privacy_mode(world: Worl
     assert "Titel" in question
     sent = world.tg.sent_messages(GROUP)[-1]
     assert sent["reply_markup"] == {"force_reply": True, "selective": True}
+
+
+# --- files with commands ---------------------------------------------------------------------
+
+PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40 + "Protokoll der AG Wirtschaftsförderung".encode()
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _received(text: str, name: str, mime_type: str, content: bytes) -> None:
+    """The /datei answer names exactly this file: name, type, size and checksum."""
+    assert f"Empfangen: {name}" in text
+    assert f"Typ: {mime_type}, Größe: {len(content)} Byte" in text
+    assert f"SHA-256: <code>{hashlib.sha256(content).hexdigest()}</code>" in text
+
+
+async def test_a_document_with_a_command_as_caption_reaches_the_command(world: World) -> None:
+    message = world.tg.push_document(
+        GROUP, ANNA, "Protokoll März.pdf", PDF, caption="/datei", mime_type="application/pdf"
+    )
+    reply = await world.tg.wait_for_message(GROUP, contains="SHA-256")
+    _received(reply["text"], "Protokoll März.pdf", "application/pdf", PDF)
+    assert reply["reply_parameters"]["message_id"] == message["message_id"]
+
+
+async def test_a_command_answering_a_document_gets_that_document(world: World) -> None:
+    content = b"PK\x03\x04" + b"word/document.xml" * 300
+    document = world.tg.push_document(GROUP, BEN, "protokoll.docx", content, mime_type=DOCX_TYPE)
+    world.tg.push_message(GROUP, ANNA, "/datei", reply_to=document["message_id"])
+    reply = await world.tg.wait_for_message(GROUP, contains="SHA-256")
+    _received(reply["text"], "protokoll.docx", DOCX_TYPE, content)
+
+
+async def test_documents_are_downloaded_only_for_commands(world: World) -> None:
+    holiday = world.tg.push_document(GROUP, BEN, "urlaub.pdf", PDF)  # no caption
+    world.tg.push_document(GROUP, BEN, "notizen.pdf", PDF, caption="Hier die Notizen")
+    chat = world.tg.push_message(GROUP, BEN, "Danke!", reply_to=holiday["message_id"])
+    other_bot = world.tg.push_document(GROUP, BEN, "x.pdf", PDF, caption="/datei@OtherBot")
+    assert chat["reply_to_message"]["document"]["file_name"] == "urlaub.pdf"
+    assert other_bot["caption"] == "/datei@OtherBot"
+    await world.say(GROUP, ANNA, "/hilfe")  # handled after the four above
+    assert world.tg.calls_of("getFile", include_failed=True) == []
+    # /datei without a file explains how to send one.
+    explained = await world.say(GROUP, ANNA, "/datei")
+    assert "Mit dem Befehl kam keine Datei" in explained
+
+
+async def test_a_file_over_the_limit_is_refused_without_downloading(database_url: str) -> None:
+    async with TelegramEmulator() as tg:
+        world = await _start_world(tg, database_url, bot=BotSettings(max_upload_mb=1))
+        try:
+            big = b"x" * (1024 * 1024 + 1)
+            tg.push_document(GROUP, ANNA, "gross.pdf", big, caption="/datei")
+            refusal = await tg.wait_for_message(GROUP, contains="zu groß")
+            assert refusal["text"] == (
+                "Die Datei gross.pdf ist zu groß (2 MB). Ich nehme Dateien bis 1 MB an; "
+                "der Befehl wurde nicht ausgeführt."
+            )
+            assert tg.calls_of("getFile", include_failed=True) == []
+        finally:
+            await world.adapter.stop()
+            await world.app.close()
+
+
+async def test_the_bot_api_download_limit_is_refused_readably(database_url: str) -> None:
+    """Configured above Telegram's 20 MB, getFile's "file is too big" becomes the refusal."""
+    async with TelegramEmulator() as tg:
+        world = await _start_world(tg, database_url, bot=BotSettings(max_upload_mb=50))
+        try:
+            big = b"\0" * (21 * 1024 * 1024)
+            tg.push_document(GROUP, ANNA, "scan.pdf", big, caption="/datei")
+            refusal = await tg.wait_for_message(GROUP, contains="zu groß")
+            assert "Die Datei scan.pdf ist zu groß (21 MB)" in refusal["text"]
+            assert "bis 20 MB" in refusal["text"]
+            [call] = tg.calls_of("getFile", include_failed=True)
+            assert call.status == 400
+        finally:
+            await world.adapter.stop()
+            await world.app.close()
+
+
+async def test_a_failed_download_asks_to_send_the_file_again(world: World) -> None:
+    world.tg.fail_next("getFile", status=502)
+    world.tg.push_document(GROUP, ANNA, "protokoll.pdf", PDF, caption="/datei")
+    refusal = await world.tg.wait_for_message(GROUP, contains="protokoll.pdf")
+    assert "nicht abrufen" in refusal["text"]

@@ -5,6 +5,11 @@ event loop. The device is created once and kept: its id and access token live in
 ``store_path`` beside nio's key store, so the bot keeps its keys and never shows
 up as a new device. The sync token lives in the database and is saved only after
 a batch of events was handled, so a restart neither repeats nor loses commands.
+
+A command can carry a file: an ``m.file`` event whose ``body`` (the caption) differs from
+its ``filename`` (MSC2530), or a command answering an ``m.file`` event. The file is fetched
+only for the bot's own commands, through the authenticated media API, and attachments of
+encrypted rooms are decrypted (which checks their SHA-256 hash).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import re
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -35,8 +40,12 @@ from nio import (
     MatrixInvitedRoom,
     MatrixRoom,
     MegolmEvent,
+    MemoryDownloadResponse,
     ReactionEvent,
+    RoomEncryptedFile,
+    RoomGetEventResponse,
     RoomMemberEvent,
+    RoomMessageFile,
     RoomMessageText,
     RoomSendResponse,
     SyncError,
@@ -44,14 +53,15 @@ from nio import (
     UploadResponse,
     WhoamiResponse,
 )
-from nio.exceptions import LocalProtocolError, SendRetryError
+from nio.crypto.attachments import decrypt_attachment
+from nio.exceptions import EncryptionError, LocalProtocolError, SendRetryError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import MatrixConfig
 from bot.matrix.render import choice_keys, render_matrix
 from bot.router import Router
 from core.clock import Clock
-from core.messages import ChatRef, Incoming, Mention, OutgoingFile, Reply, Sender
+from core.messages import ChatRef, Incoming, IncomingFile, Mention, OutgoingFile, Reply, Sender
 from reminders.notifier import DeliveryFailed
 from storage import adapter_state
 
@@ -66,6 +76,8 @@ _USER_ID = re.compile(r"(?<![\w@])@[a-z0-9._=\-/+]+:[a-zA-Z0-9.\-]+(?::\d+)?")
 # Room versions in which creators hold unlimited power without a power-levels entry.
 _CREATOR_POWER_VERSIONS = ("12",)
 MODERATOR_LEVEL = 50
+# nio downloads without a timeout of its own.
+_DOWNLOAD_TIMEOUT = 120.0
 
 
 @dataclass
@@ -140,6 +152,7 @@ class MatrixAdapter:
         self._router.set_command_prefix(PLATFORM, self._config.command_prefix)
         self._router.add_notifier(PLATFORM, self)
         self.client.add_event_callback(self._on_text, RoomMessageText)
+        self.client.add_event_callback(self._on_file, (RoomMessageFile, RoomEncryptedFile))
         self.client.add_event_callback(self._on_reaction, ReactionEvent)
         self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)
@@ -255,20 +268,131 @@ class MatrixAdapter:
             room.room_id, event.server_timestamp
         ):
             return
-        text = _without_reply_fallback(event.body)
-        prefix = self._config.command_prefix
-        if prefix not in ("!", "/") and text.startswith(prefix):
-            text = "!" + text[len(prefix) :]
+        text = self._command_text(event.body)
         incoming = Incoming(
             chat=self._chat_ref(room),
             sender=await self._sender(room, event.sender),
             text=text,
-            mentions=_mentions(event),
+            mentions=_mentions(event.body, event.formatted_body, event.source),
             message_id=event.event_id,
         )
-        reply = await self._router.handle(incoming)
+        attachment = None
+        replied_to = _replied_event_id(event.source)
+        if replied_to is not None and self._router.is_command(text, PLATFORM):
+            attachment = await self._replied_file(room.room_id, replied_to)
+        reply = await self._handle_with_file(incoming, attachment)
         if reply is not None:
             await self.deliver(room.room_id, reply, in_reply_to=event.event_id, key=event.event_id)
+
+    async def _on_file(self, room: MatrixRoom, event: RoomMessageFile | RoomEncryptedFile) -> None:
+        """A file with a caption (MSC2530: ``body`` is the caption when it is not the file name)."""
+        if event.sender == self.client.user_id or self._is_old(
+            room.room_id, event.server_timestamp
+        ):
+            return
+        content: dict[str, Any] = event.source.get("content", {})
+        filename, body = content.get("filename"), content.get("body")
+        if not isinstance(body, str) or not isinstance(filename, str) or body == filename:
+            return  # a file without a caption: nobody asked the bot anything
+        text = self._command_text(body)
+        formatted = content.get("formatted_body")
+        incoming = Incoming(
+            chat=self._chat_ref(room),
+            sender=await self._sender(room, event.sender),
+            text=text,
+            mentions=_mentions(
+                body, formatted if isinstance(formatted, str) else None, event.source
+            ),
+            message_id=event.event_id,
+        )
+        attachment = content if self._router.is_command(text, PLATFORM) else None
+        reply = await self._handle_with_file(incoming, attachment)
+        if reply is not None:
+            await self.deliver(room.room_id, reply, in_reply_to=event.event_id, key=event.event_id)
+
+    def _command_text(self, body: str) -> str:
+        """The message text as the router reads it: no reply quote, "!" for a custom prefix."""
+        text = _without_reply_fallback(body)
+        prefix = self._config.command_prefix
+        if prefix not in ("!", "/") and text.startswith(prefix):
+            text = "!" + text[len(prefix) :]
+        return text
+
+    async def _handle_with_file(
+        self, incoming: Incoming, attachment: dict[str, Any] | None
+    ) -> Reply | None:
+        """Run the command with the file of ``attachment`` (an m.file content), if any."""
+        if attachment is None:
+            return await self._router.handle(incoming)
+        fetched = await self._fetch(attachment, incoming)
+        if isinstance(fetched, Reply):
+            return fetched  # refused: the command does not run without its file
+        return await self._router.handle(replace(incoming, files=(fetched,)))
+
+    async def _replied_file(self, room_id: str, event_id: str) -> dict[str, Any] | None:
+        """The content of the m.file event a command answers (decrypted), else None."""
+        response = await self.client.room_get_event(room_id, event_id)
+        if not isinstance(response, RoomGetEventResponse):
+            log.warning("matrix: cannot fetch replied event %s: %s", event_id, response)
+            return None
+        replied: Any = response.event
+        if isinstance(replied, MegolmEvent):
+            try:
+                replied = self.client.decrypt_event(replied)
+            except (EncryptionError, LocalProtocolError) as error:
+                log.warning("matrix: cannot decrypt replied event %s: %s", event_id, error)
+                return None
+        if not isinstance(replied, (RoomMessageFile, RoomEncryptedFile)):
+            return None
+        content: dict[str, Any] = replied.source.get("content", {})
+        return content
+
+    async def _fetch(self, content: dict[str, Any], incoming: Incoming) -> IncomingFile | Reply:
+        """Download (and decrypt) the file of an m.file content, or the refusal to send."""
+        info: dict[str, Any] = content.get("info") or {}
+        encrypted: dict[str, Any] | None = content.get("file")
+        if not isinstance(info, dict):
+            info = {}
+        if not isinstance(encrypted, dict):
+            encrypted = None
+        name = str(content.get("filename") or content.get("body") or "file")
+        limit = self._router.settings.max_upload_bytes
+        size = info.get("size")
+        if isinstance(size, int) and size > limit:
+            return await self._router.file_too_large(incoming, name, size)
+        url = encrypted.get("url") if encrypted is not None else content.get("url")
+        if not isinstance(url, str) or not url.startswith("mxc://"):
+            log.warning("matrix: file %s in %s has no mxc:// url", name, incoming.message_id)
+            return await self._router.file_unavailable(incoming, name)
+        try:
+            response = await asyncio.wait_for(self.client.download(mxc=url), _DOWNLOAD_TIMEOUT)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            response = None
+            reason: object = error
+        else:
+            reason = response
+        if not isinstance(response, MemoryDownloadResponse):
+            log.warning("matrix: download of %s failed: %s", url, reason)
+            return await self._router.file_unavailable(incoming, name)
+        data: bytes = response.body
+        # The info.size of the event is the sender's word; what arrived is checked again.
+        if len(data) > limit:
+            return await self._router.file_too_large(incoming, name, len(data))
+        if encrypted is not None:
+            try:
+                data = decrypt_attachment(
+                    data, encrypted["key"]["k"], encrypted["hashes"]["sha256"], encrypted["iv"]
+                )
+            except (EncryptionError, KeyError, TypeError, ValueError) as error:
+                log.warning("matrix: cannot decrypt the file at %s: %s", url, error)
+                return await self._router.file_unavailable(incoming, name)
+        mime_type = (
+            info.get("mimetype")
+            or (encrypted or {}).get("mimetype")
+            or response.content_type
+            or "application/octet-stream"
+        )
+        return IncomingFile(name, data, str(mime_type))
 
     async def _on_reaction(self, room: MatrixRoom, event: ReactionEvent) -> None:
         if event.sender == self.client.user_id or self._is_old(
@@ -591,20 +715,30 @@ def _without_reply_fallback(body: str) -> str:
     return "\n".join(lines)
 
 
-def _mentions(event: RoomMessageText) -> tuple[Mention, ...]:
+def _replied_event_id(source: dict[str, Any]) -> str | None:
+    """The event a message answers; a thread's fallback reply is no answer to a file."""
+    relates = source.get("content", {}).get("m.relates_to")
+    if not isinstance(relates, dict) or relates.get("is_falling_back"):
+        return None
+    replied = relates.get("m.in_reply_to")
+    event_id = replied.get("event_id") if isinstance(replied, dict) else None
+    return event_id if isinstance(event_id, str) else None
+
+
+def _mentions(body: str, formatted_body: str | None, source: dict[str, Any]) -> tuple[Mention, ...]:
     found: list[Mention] = []
     seen: set[str] = set()
-    if event.formatted_body:
-        for user_id, inner in _PILL.findall(event.formatted_body):
+    if formatted_body:
+        for user_id, inner in _PILL.findall(formatted_body):
             user_id = unquote(user_id)
             label = html.unescape(_TAG.sub("", inner)).strip() or user_id
             found.append(Mention(label, PLATFORM, account_id=user_id, display_name=label))
             seen.add(user_id)
-    for user_id in _USER_ID.findall(event.body):
+    for user_id in _USER_ID.findall(body):
         if user_id not in seen:
             found.append(Mention(user_id, PLATFORM, account_id=user_id))
             seen.add(user_id)
-    listed = event.source.get("content", {}).get("m.mentions", {}).get("user_ids", [])
+    listed = source.get("content", {}).get("m.mentions", {}).get("user_ids", [])
     for user_id in listed:
         if isinstance(user_id, str) and user_id not in seen:
             found.append(Mention(user_id, PLATFORM, account_id=user_id))

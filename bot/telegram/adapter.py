@@ -3,6 +3,11 @@
 python-telegram-bot runs inside the bot's own event loop (initialize/start/updater by
 hand, never ``run_polling``), so other messengers and the scheduler share the loop.
 It is the only module that knows Telegram's update and message types.
+
+A command can carry a document: as its caption, or by answering a message with one. The
+document is downloaded (getFile, then the file URL) only for the bot's own commands, and
+refused before downloading when it is larger than ``[bot] max_upload_mb`` or the Bot API's
+20 MB.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -27,6 +32,7 @@ from telegram import (
     Chat,
     ChatMember,
     ChatMemberUpdated,
+    Document,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -39,7 +45,14 @@ from telegram import (
     User,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, TypeHandler
 
 from bot.config import TelegramConfig
@@ -48,7 +61,7 @@ from bot.telegram.ratelimit import FloodLimiter
 from bot.telegram.render import keyboard_rows, render_html
 from core.commands import Permission
 from core.i18n import Translator
-from core.messages import ChatRef, Incoming, Mention, Reply, Sender
+from core.messages import ChatRef, Incoming, IncomingFile, Mention, Reply, Sender
 from reminders.notifier import DeliveryFailed
 
 log = logging.getLogger(__name__)
@@ -64,6 +77,10 @@ _PRESENT = {
 _ADMINS = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}
 _COMMAND_WORD = re.compile(r"^[a-z0-9_]{1,32}$")
 _ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's "GroupAnonymousBot" user
+# getFile of Telegram's cloud Bot API hands out files up to 20 MB; larger ones need a
+# self-hosted Bot API server.
+BOT_API_DOWNLOAD_LIMIT_MB = 20
+_DOWNLOAD_TIMEOUT = 120.0
 
 
 @dataclass
@@ -336,7 +353,16 @@ class TelegramAdapter:
             mentions=_mentions(message),
             message_id=str(message.message_id),
         )
-        reply = await self._router.handle(incoming)
+        document = _document_for(message)
+        reply: Reply | None
+        if document is not None and self._router.is_command(text, PLATFORM):
+            fetched = await self._fetch(document, incoming)
+            if isinstance(fetched, Reply):
+                reply = fetched  # refused: the command does not run without its file
+            else:
+                reply = await self._router.handle(replace(incoming, files=(fetched,)))
+        else:
+            reply = await self._router.handle(incoming)
         if reply is not None:
             await self.deliver(
                 message.chat.id,
@@ -344,6 +370,31 @@ class TelegramAdapter:
                 reply_to=None if message.chat.type == Chat.PRIVATE else message.message_id,
                 thread_id=message.message_thread_id if message.is_topic_message else None,
             )
+
+    async def _fetch(self, document: Document, incoming: Incoming) -> IncomingFile | Reply:
+        """Download a command's document, or the refusal to send instead of running it."""
+        name = document.file_name or "document"
+        settings = self._router.settings
+        if document.file_size is not None and document.file_size > settings.max_upload_bytes:
+            return await self._router.file_too_large(incoming, name, document.file_size)
+        try:
+            file = await document.get_file()
+            content = bytes(await file.download_as_bytearray(read_timeout=_DOWNLOAD_TIMEOUT))
+        except BadRequest as error:
+            if "too big" in error.message.casefold():
+                limit = min(settings.max_upload_mb, BOT_API_DOWNLOAD_LIMIT_MB)
+                size = document.file_size or (limit * 1024 * 1024 + 1)
+                return await self._router.file_too_large(incoming, name, size, limit)
+            log.warning("telegram: getFile for %s failed: %s", document.file_id, error)
+            return await self._router.file_unavailable(incoming, name)
+        except (TelegramError, RuntimeError) as error:
+            # RuntimeError: getFile answered without a file_path.
+            log.warning("telegram: download of %s failed: %s", document.file_id, error)
+            return await self._router.file_unavailable(incoming, name)
+        if len(content) > settings.max_upload_bytes:
+            return await self._router.file_too_large(incoming, name, len(content))
+        mime_type = document.mime_type or "application/octet-stream"
+        return IncomingFile(name, content, mime_type)
 
     async def _on_button(self, query: CallbackQuery) -> None:
         message = query.message
@@ -421,6 +472,14 @@ class TelegramAdapter:
 def _chat_ref(chat: Chat) -> ChatRef:
     title = chat.title or chat.full_name or str(chat.id)
     return ChatRef(PLATFORM, str(chat.id), chat.type == Chat.PRIVATE, title)
+
+
+def _document_for(message: Message) -> Document | None:
+    """The document a command carries: its own (caption) or the one of the message it answers."""
+    if message.document is not None:
+        return message.document
+    replied = message.reply_to_message
+    return replied.document if replied is not None else None
 
 
 def _mentions(message: Message) -> tuple[Mention, ...]:
