@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Column, ForeignKey, Table, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import hours
 from storage.models import Account, Base, LinkCode, Membership, PendingConfirmation, Person, Role
 
 
@@ -168,6 +169,8 @@ async def merge_persons(session: AsyncSession, keep: Person, absorb: Person) -> 
         delete(PendingConfirmation).where(PendingConfirmation.person_id == absorb.id)
     )
     await session.execute(delete(LinkCode).where(LinkCode.person_id == absorb.id))
+    # Monthly hour totals are sums: both persons' rows of one month add up.
+    await hours.merge_totals(session, keep.id, absorb.id)
     await session.flush()
 
     for table in Base.metadata.sorted_tables:
