@@ -37,6 +37,8 @@ HEADING_STYLES = {1: "Title", 2: "Heading 1", 3: "Heading 2"}
 BULLET_STYLE = "List Bullet"
 FIELD_LABEL_SHARE = 0.28
 PAGE_PLACEHOLDER = re.compile(r"(\{page\}|\{pages\})")
+# Characters XML 1.0 does not allow; tabs and line breaks are kept (python-docx maps them).
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def render_docx(protocol: Protocol, translator: Translator) -> bytes:
@@ -65,13 +67,13 @@ def _set_up_page(
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     document.styles["Normal"].font.size = BODY_SIZE
     properties = document.core_properties
-    properties.title = layout.title
+    properties.title = NOT_IN_XML.sub("", layout.title)
     properties.language = layout.language
     properties.author = properties.last_modified_by = "AG-Bot"
     # The first page has the full header block; later pages repeat a one-line running head.
     section.different_first_page_header_footer = True
     head = section.header.paragraphs[0]
-    _small(head.add_run(layout.running_head))
+    _small(_run(head, layout.running_head))
     for footer in (section.first_page_footer, section.footer):
         _footer(footer.paragraphs[0], layout, translator)
 
@@ -79,7 +81,7 @@ def _set_up_page(
 def _footer(
     paragraph: DocxParagraph, layout: blocks.ProtocolLayout, translator: Translator
 ) -> None:
-    status = _small(paragraph.add_run(layout.status))
+    status = _small(_run(paragraph, layout.status))
     if layout.is_draft:
         status.bold = True
         status.font.color.rgb = DRAFT_RED
@@ -92,7 +94,7 @@ def _footer(
         elif part == "{pages}":
             _field(paragraph, "NUMPAGES")
         elif part:
-            _small(paragraph.add_run(part))
+            _small(_run(paragraph, part))
 
 
 def _field(paragraph: DocxParagraph, instruction: str) -> None:
@@ -117,9 +119,19 @@ def _small(run: Run) -> Run:
     return run
 
 
+def _run(paragraph: DocxParagraph, text: str) -> Run:
+    """A run of the text, without the control characters XML cannot hold.
+
+    A text pasted into the chat can carry them (a vertical tab, a bell); python-docx would
+    refuse the whole document.
+    """
+    return paragraph.add_run(NOT_IN_XML.sub("", text))
+
+
 def _styled_paragraph(document: DocxDocument, style_id: str, text: str = "") -> DocxParagraph:
-    paragraph = document.add_paragraph(text)
+    paragraph = document.add_paragraph()
     paragraph._p.style = style_id
+    _run(paragraph, text)
     return paragraph
 
 
@@ -133,18 +145,18 @@ def _block(document: DocxDocument, block: blocks.Block, style_ids: dict[str, str
         case blocks.Note(label=label, text=text, detail=detail):
             paragraph = _styled_paragraph(document, style_ids[BULLET_STYLE])
             if label:
-                paragraph.add_run(f"{label}: ").bold = True
-            paragraph.add_run(text)
+                _run(paragraph, f"{label}: ").bold = True
+            _run(paragraph, text)
             if detail:
                 paragraph.add_run().add_break()
-                _small(paragraph.add_run(detail))
+                _small(_run(paragraph, detail))
         case blocks.Paragraph(text=text):
-            document.add_paragraph(text)
+            _run(document.add_paragraph(), text)
         case blocks.Table(header=header, rows=rows, widths=widths):
             _table(document, header, rows, widths)
         case blocks.Banner(text=text):
             paragraph = document.add_paragraph()
-            run = paragraph.add_run(text)
+            run = _run(paragraph, text)
             run.bold = True
             run.font.color.rgb = DRAFT_RED
             _shade(paragraph._p.get_or_add_pPr(), DRAFT_FILL)
@@ -182,7 +194,7 @@ def _table(
 
 def _cell_text(cell: _Cell, text: str, *, bold: bool, width: int) -> None:
     cell.width = Emu(width)
-    run = cell.paragraphs[0].add_run(text)
+    run = _run(cell.paragraphs[0], text)
     run.bold = bold
 
 

@@ -32,6 +32,7 @@ CELL_PADDING = 1.2
 # break one row over two pages, and a 3,000-character action item would not fit on one.
 ROW_LINES = 10
 NOTE_INDENT = 5.0
+FIELD_WIDTHS = (28, 72)  # label and value of the header, participants and agenda lists
 HEADING_SIZES = {1: 17.0, 2: 13.0, 3: 11.0}
 # Space a heading needs below it on the same page, so it never ends a page alone.
 KEEP_WITH_NEXT = 22.0
@@ -115,8 +116,7 @@ def _block(pdf: FPDF, block: blocks.Block) -> None:
         case blocks.Heading(text=text, level=level):
             _heading(pdf, text, level)
         case blocks.Fields(rows=rows):
-            widths = (28, 72)
-            _table(pdf, None, rows, widths, bold_first_column=True)
+            _table(pdf, None, rows, FIELD_WIDTHS, bold_first_column=True)
             pdf.ln(2)
         case blocks.Note():
             _note(pdf, block)
@@ -177,9 +177,16 @@ def _banner(pdf: FPDF, text: str) -> None:
     pdf.set_draw_color(*DRAFT_RED)
     pdf.set_fill_color(*DRAFT_FILL)
     pdf.multi_cell(
-        0, LINE, text, border=1, fill=True, align="L", padding=2,
-        new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-    )  # fmt: skip
+        0,
+        LINE,
+        text,
+        border=1,
+        fill=True,
+        align="L",
+        padding=2,
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.set_text_color(0)
     pdf.set_draw_color(0)
     pdf.set_fill_color(255)

@@ -281,6 +281,23 @@ def test_docx_draft_in_english() -> None:
     )
 
 
+def test_pasted_control_characters_and_emoji_do_not_stop_any_document() -> None:
+    # Text copied into the chat from elsewhere can carry a bell or a vertical tab.
+    protocol = replace(
+        rich_protocol(topics=2, entries=3),
+        meeting_title="Sommerfest 🎉\x07 Planung\x0b2026",
+        present=("Anna\x00 Schmidt",),
+    )
+    translator = Translator("de")
+
+    document = docx_document(render_docx(protocol, translator))
+    assert styled(document, "Title") == ["Protokoll: Sommerfest 🎉 Planung2026 (#12)"]
+    assert ("Anwesend (1)", "Anna Schmidt") in cell_texts(document.tables[1])
+    assert "Sommerfest 🎉" in render_markdown(protocol, translator)
+    # DejaVu Sans has no emoji: the PDF leaves it out and keeps the rest of the title.
+    assert "Sommerfest" in pdf_pages(render_pdf(protocol, translator))[0]
+
+
 # Markdown
 
 
