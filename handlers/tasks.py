@@ -28,8 +28,15 @@ from handlers.task_texts import (
     parse_due,
     require_member,
 )
-from storage import reminders, tasks
-from storage.models import Meeting, Person, TaskEventKind, TaskStatus, WorkingGroup
+from storage import protocols, reminders, tasks
+from storage.models import (
+    Meeting,
+    Person,
+    ProtocolEntryKind,
+    TaskEventKind,
+    TaskStatus,
+    WorkingGroup,
+)
 from storage.tasks import NewItem
 
 MAX_TEXT = 1000
@@ -81,6 +88,8 @@ async def _create(context: Context, args: str) -> Reply:
         )
     if not assignees and not coordinator:
         assignees = [context.person]
+    # While the AG's minutes run, the task is one of the meeting's action items.
+    minutes = await protocols.running_for_group(context.session, group.id)
     item = await tasks.add_item(
         context.session,
         NewItem(
@@ -90,6 +99,7 @@ async def _create(context: Context, args: str) -> Reply:
             due_all_day=all_day,
             created_by=context.person.id,
             assignees=tuple(person.id for person in assignees),
+            meeting_id=minutes.meeting_id if minutes else None,
         ),
         context.now(),
     )
@@ -106,6 +116,21 @@ async def _create(context: Context, args: str) -> Reply:
     await _assignee_line(context, reply, [(p.id, p.display_name) for p in assignees])
     if due_at is not None:
         reply.add(context.t("Deadline: {due}"), due=due_text(context, due_at, all_day, group))
+    if minutes is not None:
+        entry = await protocols.add_entry(
+            context.session,
+            minutes,
+            ProtocolEntryKind.ACTION,
+            text,
+            context.person.id,
+            now,
+            item_id=item.id,
+        )
+        reply.add(
+            context.t("In the minutes: action item {number} (TOP {topic})"),
+            number=entry.number,
+            topic=entry.topic,
+        )
     reply.choices.append(done_choice(context, item.id))
     return reply.build()
 

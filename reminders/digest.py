@@ -20,6 +20,7 @@ from reminders.addressing import (
     outgoing_to,
     reply_for,
 )
+from reminders.protocols import overdue_lines
 from storage import groups, meetings, reminders, tasks
 from storage.models import Reminder, ReminderKind, Role, WorkingGroup
 
@@ -72,6 +73,7 @@ async def _digest_group(
             when=format_moment(entry.meeting.starts_at, context.language, group.timezone),
             title=entry.meeting.title,
         )
+    await overdue_lines(context, group, reply, now)
     failed = await reminders.failed_since(session, group.id, now - timedelta(days=DIGEST_DAYS))
     if failed:
         reply.add(context.t("Reminders that could not be delivered ({count}):"), count=len(failed))
@@ -89,6 +91,8 @@ _KIND_NAMES = {
     ReminderKind.TASK: N_("task reminder"),
     ReminderKind.PERSONAL: N_("reminder"),
     ReminderKind.DIGEST: N_("weekly overview"),
+    ReminderKind.PROTOCOL_DUE: N_("protocol deadline reminder"),
+    ReminderKind.PROTOCOL: N_("protocol delivery"),
 }
 
 

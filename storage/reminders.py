@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import protocols
 from storage.models import (
     ActionItem,
     ActionItemAssignee,
@@ -25,6 +26,8 @@ from storage.models import (
     Meeting,
     MeetingStatus,
     Membership,
+    Protocol,
+    ProtocolStatus,
     Reminder,
     ReminderKind,
     ReminderStatus,
@@ -185,7 +188,51 @@ async def sync_meeting(
                         timezone=group.timezone,
                     )
                 )
-    await sync(session, Reminder.meeting_id == meeting.id, planned, now)
+    # Only the meeting's own reminders: its protocol has rows of other kinds.
+    subject = and_(Reminder.meeting_id == meeting.id, Reminder.kind == ReminderKind.MEETING)
+    await sync(session, subject, planned, now)
+    await sync_protocol_due(session, meeting, now, plan=meeting.starts_at <= now + horizon)
+
+
+async def sync_protocol_due(
+    session: AsyncSession, meeting: Meeting, now: datetime, *, plan: bool = True
+) -> None:
+    """Each coordinator is reminded at 09:00 the day before the protocol is due and on the day,
+    until it is published (or the meeting is cancelled). ``plan``: False only withdraws
+    (a meeting moved beyond the planning horizon)."""
+    group = await session.get(WorkingGroup, meeting.group_id)
+    assert group is not None
+    planned: list[PlannedReminder] = []
+    published = await session.scalar(
+        select(Protocol.id).where(
+            Protocol.meeting_id == meeting.id, Protocol.status == ProtocolStatus.PUBLISHED
+        )
+    )
+    if plan and meeting.status is MeetingStatus.SCHEDULED and published is None:
+        zone = ZoneInfo(group.timezone)
+        day = protocols.due_day(meeting, group)
+        coordinators = await session.scalars(
+            select(Membership.person_id).where(
+                Membership.group_id == group.id, Membership.role == Role.COORDINATOR
+            )
+        )
+        for person_id in coordinators:
+            for which in (DAY_BEFORE, ON_THE_DAY):
+                at = datetime.combine(day - timedelta(days=which), TASK_REMINDER_TIME, zone)
+                planned.append(
+                    PlannedReminder(
+                        key=f"protocol-due:{meeting.id}:{day:%Y%m%d}:{person_id}:{which}",
+                        kind=ReminderKind.PROTOCOL_DUE,
+                        due_at=at.astimezone(UTC),
+                        group_id=group.id,
+                        person_id=person_id,
+                        meeting_id=meeting.id,
+                        offset_minutes=which,
+                        timezone=group.timezone,
+                    )
+                )
+    subject = and_(Reminder.meeting_id == meeting.id, Reminder.kind == ReminderKind.PROTOCOL_DUE)
+    await sync(session, subject, planned, now)
 
 
 async def sync_item(session: AsyncSession, item: ActionItem, now: datetime) -> None:

@@ -1,0 +1,500 @@
+"""Taking the minutes in the chat: /sitzung start|ende, /top, /info, /beschluss, /anwesend
+and /rueckgaengig (``/aufgabe`` adds action items to running minutes, see handlers.tasks).
+
+Coordinators start and end the minutes; every member of the AG contributes. Each entry
+records its author and time; ending the minutes leaves a draft for /protokoll.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from core.commands import Command, Permission, Where
+from core.errors import UsageError
+from core.i18n import N_
+from core.messages import Choice, Reply, ReplyBuilder, Span, bold
+from handlers.context import Context
+from handlers.meeting_texts import find_meeting
+from handlers.mentions import resolve_member
+from handlers.protocol_texts import due_text_of, end_minutes_command, protocol_word
+from handlers.task_texts import due_text, require_member
+from storage import meetings, protocols, tasks
+from storage.models import (
+    ActionItem,
+    Answer,
+    Meeting,
+    MeetingStatus,
+    Protocol,
+    ProtocolEntry,
+    ProtocolEntryKind,
+    ProtocolStatus,
+    WorkingGroup,
+)
+
+MAX_TEXT = 2000
+MAX_TITLE = 500
+_START_WORDS = {"start", "beginn", "beginnen", "begin"}
+_END_WORDS = {"ende", "end", "beenden", "stop"}
+_ME_WORDS = {"ich", "me"}
+_PROPOSED_WORDS = {"vorschlag", "vorgeschlagene", "proposed", "proposal"}
+_KIND_NAMES = {
+    ProtocolEntryKind.INFO: N_("Info"),
+    ProtocolEntryKind.DECISION: N_("Decision"),
+    ProtocolEntryKind.ACTION: N_("Entry"),
+}
+
+
+# --- /sitzung start | ende ------------------------------------------------------------------
+
+
+async def minutes_command(context: Context, args: str) -> Reply:
+    group = context.require_group()
+    word, _, rest = context.without_mentions(args).partition(" ")
+    if word.casefold() in _START_WORDS:
+        _require_coordinator(context)
+        return await _start(context, group, rest.strip())
+    if word.casefold() in _END_WORDS and not rest.strip():
+        _require_coordinator(context)
+        return await _end(context, group)
+    raise UsageError()
+
+
+def _require_coordinator(context: Context) -> None:
+    if context.level < Permission.COORDINATOR:
+        raise context.refuse("Only coordinators of the AG start and end the minutes.")
+
+
+async def _start(context: Context, group: WorkingGroup, word: str) -> Reply:
+    running = await protocols.running_for_group(context.session, group.id)
+    if running is not None:
+        meeting = await context.session.get(Meeting, running.meeting_id)
+        assert meeting is not None
+        raise context.refuse(
+            "The minutes of {title} (#{number}) are running already. End them with {command}.",
+            title=meeting.title,
+            number=meeting.number,
+            command=end_minutes_command(context),
+        )
+    meeting = await find_meeting(context, group, word) if word else await _today(context, group)
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise context.refuse("Meeting #{number} is cancelled.", number=meeting.number)
+    protocol = await protocols.of_meeting(context.session, meeting.id)
+    if protocol is not None and protocol.status is ProtocolStatus.PUBLISHED:
+        raise context.refuse(
+            "The protocol of #{number} is published already.", number=meeting.number
+        )
+    chair = None
+    if context.message.mentions:
+        if len(context.message.mentions) > 1:
+            raise UsageError()
+        chair = await resolve_member(context, group, context.message.mentions[0])
+    resumed = protocol is not None
+    if protocol is None:
+        protocol = await protocols.create(context.session, meeting, ProtocolStatus.RUNNING)
+        protocol.minute_taker_id = context.person.id
+        protocol.started_at = context.now()
+    protocol.status = ProtocolStatus.RUNNING
+    protocol.ended_at = None
+    protocol.chat_platform = context.message.chat.platform
+    protocol.chat_id = context.message.chat.chat_id
+    if chair is not None:
+        protocol.chair_id = chair.id
+    continued = N_("The minutes of {title} (#{number}) continue.")
+    started = N_("The minutes of {title} (#{number}) have started.")
+    reply = context.reply(
+        continued if resumed else started, title=bold(meeting.title), number=meeting.number
+    )
+    if chair is not None:
+        reply.add(context.t("Chair: {name}"), name=chair.display_name)
+    reply.add(
+        context.t(
+            "Everyone in the AG notes with {top}, {info}, {decision}, {task} and {present}; "
+            "{undo} removes your last entry. {end} ends the minutes."
+        ),
+        top=context.command_word("top"),
+        info=context.command_word("info"),
+        decision=context.command_word("beschluss"),
+        task=context.command_word("aufgabe"),
+        present=context.command_word("anwesend"),
+        undo=context.command_word("rueckgaengig"),
+        end=end_minutes_command(context),
+    )
+    await _offer_next_topic(context, meeting, protocol, reply)
+    return reply.build()
+
+
+async def _today(context: Context, group: WorkingGroup) -> Meeting:
+    """The AG's meeting happening now, else the one of today nearest to now."""
+    now = context.now()
+    zone = ZoneInfo(group.timezone)
+    today = now.astimezone(zone).date()
+    candidates = [
+        meeting
+        for meeting in await protocols.meetings_between(
+            context.session, group.id, now - timedelta(days=1), now + timedelta(days=1)
+        )
+        if meeting.starts_at.astimezone(zone).date() == today
+        or meeting.starts_at
+        <= now
+        < meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+    ]
+    if not candidates:
+        raise context.refuse(
+            "{group} has no meeting today. Name the meeting: {command}",
+            group=group.name,
+            command=f"{context.command_word('sitzung')} start #N",
+        )
+
+    def distance(meeting: Meeting) -> timedelta:
+        end = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+        if meeting.starts_at <= now < end:
+            return timedelta(0)
+        return abs(meeting.starts_at - now)
+
+    return min(candidates, key=distance)
+
+
+async def _end(context: Context, group: WorkingGroup) -> Reply:
+    protocol, meeting = await _running(context, group)
+    protocol.status = ProtocolStatus.DRAFT
+    protocol.ended_at = context.now()
+    reply = context.reply(
+        "The minutes of {title} (#{number}) have ended.",
+        title=bold(meeting.title),
+        number=meeting.number,
+    )
+    await summary_lines(context, group, protocol, reply)
+    reply.blank().add(
+        context.t(
+            "The protocol is a draft, due {due}. Coordinators correct it with {correct} "
+            "and publish it with {publish}."
+        ),
+        due=due_text_of(context, meeting, group),
+        correct=f"{protocol_word(context, 'correct')} {meeting.number} …",
+        publish=f"{protocol_word(context, 'publish')} {meeting.number}",
+    )
+    reply.choices.append(
+        Choice(
+            context.t("Publish"),
+            f"{protocol_word(context, 'publish')} {meeting.number}",
+        )
+    )
+    return reply.build()
+
+
+async def summary_lines(
+    context: Context, group: WorkingGroup, protocol: Protocol, reply: ReplyBuilder
+) -> None:
+    """Decisions, action items by person and who was present: the minutes in short."""
+    rows = await protocols.entries(context.session, protocol.id)
+    decisions = [r.entry for r in rows if r.entry.kind is ProtocolEntryKind.DECISION]
+    reply.add(context.t("Decisions ({count}):"), count=len(decisions))
+    for entry in decisions:
+        reply.add("  {number}. {text}", number=entry.number, text=entry.text)
+    by_person: dict[str, list[str]] = {}
+    actions = [r.entry for r in rows if r.entry.kind is ProtocolEntryKind.ACTION]
+    for entry in actions:
+        if entry.item_id is None:
+            continue
+        item = await tasks.get_item(context.session, entry.item_id)
+        if item is None:
+            continue
+        line = f"#{item.id} {item.text}"
+        if item.due_at is not None:
+            line += " – " + context.t("by {due}").format(
+                due=due_text(context, item.due_at, item.due_all_day, group)
+            )
+        names = [name for _, name in await tasks.assignees_of(context.session, item.id)]
+        for name in names or [context.t("nobody yet")]:
+            by_person.setdefault(name, []).append(line)
+    reply.add(context.t("Action items by person ({count}):"), count=len(actions))
+    for name in sorted(by_person, key=str.casefold):
+        reply.add_spans([Span("  "), bold(name)])
+        for line in by_person[name]:
+            reply.add("    • {line}", line=line)
+    present = await protocols.present(context.session, protocol.id)
+    reply.add(
+        context.t("Present ({count}): {names}"),
+        count=len(present),
+        names=", ".join(name for _, name in present) or "–",
+    )
+
+
+# --- entries ---------------------------------------------------------------------------------
+
+
+async def _running(context: Context, group: WorkingGroup) -> tuple[Protocol, Meeting]:
+    """The AG's running minutes and their meeting; refuses when none run."""
+    protocol = await protocols.running_for_group(context.session, group.id)
+    if protocol is None:
+        raise context.refuse(
+            "No minutes are being taken in {group}. A coordinator starts them with {command}.",
+            group=group.name,
+            command=f"{context.command_word('sitzung')} start",
+        )
+    meeting = await context.session.get(Meeting, protocol.meeting_id)
+    assert meeting is not None
+    return protocol, meeting
+
+
+async def _contributing(context: Context) -> tuple[WorkingGroup, Protocol, Meeting]:
+    group = context.require_group()
+    require_member(context, group)
+    protocol, meeting = await _running(context, group)
+    return group, protocol, meeting
+
+
+async def topic_command(context: Context, args: str) -> Reply:
+    _, protocol, meeting = await _contributing(context)
+    title = " ".join(args.split())
+    if not title:
+        upcoming = await _next_agenda_point(context, meeting, protocol)
+        if upcoming is None:
+            raise context.refuse(
+                "Every point of the agenda has its TOP. Give a title: {command}",
+                command=f"{context.command_word('top')} {context.t('<title>')}",
+            )
+        title = upcoming
+    if len(title) > MAX_TITLE:
+        raise context.refuse("A TOP may be at most {limit} characters long.", limit=MAX_TITLE)
+    entry = await protocols.add_entry(
+        context.session,
+        protocol,
+        ProtocolEntryKind.TOPIC,
+        title,
+        context.person.id,
+        context.now(),
+    )
+    reply = context.reply("TOP {number}: {title}", number=entry.number, title=bold(title))
+    await _offer_next_topic(context, meeting, protocol, reply)
+    return reply.build()
+
+
+async def _next_agenda_point(context: Context, meeting: Meeting, protocol: Protocol) -> str | None:
+    """The first point of the meeting's agenda that has no TOP in the minutes yet."""
+    taken = {
+        row.entry.text.casefold()
+        for row in await protocols.entries(context.session, protocol.id)
+        if row.entry.kind is ProtocolEntryKind.TOPIC
+    }
+    for item in await meetings.agenda(context.session, meeting.id):
+        if item.text.casefold() not in taken:
+            return item.text
+    return None
+
+
+async def _offer_next_topic(
+    context: Context, meeting: Meeting, protocol: Protocol, reply: ReplyBuilder
+) -> None:
+    upcoming = await _next_agenda_point(context, meeting, protocol)
+    if upcoming is None:
+        return
+    reply.add(context.t("Next on the agenda: {title}"), title=upcoming)
+    reply.choices.append(Choice(context.t("Next TOP"), context.command_word("top")))
+
+
+def _noting(kind: ProtocolEntryKind) -> Callable[[Context, str], Awaitable[Reply]]:
+    async def handler(context: Context, args: str) -> Reply:
+        _, protocol, _ = await _contributing(context)
+        text = args.strip()
+        if not text:
+            raise UsageError()
+        if len(text) > MAX_TEXT:
+            raise context.refuse("An entry may be at most {limit} characters long.", limit=MAX_TEXT)
+        entry = await protocols.add_entry(
+            context.session, protocol, kind, text, context.person.id, context.now()
+        )
+        return context.reply(
+            "{kind} {number} (TOP {topic}): {text}",
+            kind=context.t(_KIND_NAMES[kind]),
+            number=entry.number,
+            topic=entry.topic,
+            text=text,
+        ).build()
+
+    return handler
+
+
+async def undo_command(context: Context, args: str) -> Reply:
+    if args.strip():
+        raise UsageError()
+    _, protocol, _ = await _contributing(context)
+    entry = await protocols.last_entry_by(context.session, protocol.id, context.person.id)
+    if entry is None:
+        raise context.refuse("You have no entry in these minutes.")
+    if entry.kind is ProtocolEntryKind.TOPIC:
+        if await _has_entries(context, protocol, entry):
+            raise context.refuse("TOP {number} has entries already; it stays.", number=entry.number)
+        await protocols.remove_entry(context.session, entry)
+        return context.reply(
+            "Removed TOP {number}: {text}", number=entry.number, text=entry.text
+        ).build()
+    item_id = entry.item_id
+    await protocols.remove_entry(context.session, entry)
+    if item_id is not None:
+        # The task came from this entry alone: undoing the entry undoes the task.
+        item = await context.session.get(ActionItem, item_id)
+        if item is not None:
+            await context.session.delete(item)
+            await context.session.flush()
+        return context.reply(
+            "Removed entry {number}: {text} (task #{item} deleted)",
+            number=entry.number,
+            text=entry.text,
+            item=item_id,
+        ).build()
+    return context.reply(
+        "Removed {kind} {number}: {text}",
+        kind=context.t(_KIND_NAMES[entry.kind]),
+        number=entry.number,
+        text=entry.text,
+    ).build()
+
+
+async def _has_entries(context: Context, protocol: Protocol, topic: ProtocolEntry) -> bool:
+    return any(
+        row.entry.kind is not ProtocolEntryKind.TOPIC and row.entry.topic == topic.number
+        for row in await protocols.entries(context.session, protocol.id)
+    )
+
+
+# --- presence --------------------------------------------------------------------------------
+
+
+async def present_command(context: Context, args: str) -> Reply:
+    group, protocol, meeting = await _contributing(context)
+    rest = context.without_mentions(args)
+    removing = rest.startswith("-")
+    rest = rest.lstrip("-").strip()
+    session, now = context.session, context.now()
+    if context.message.mentions:
+        if rest:
+            raise UsageError()
+        people = [await resolve_member(context, group, m) for m in context.message.mentions]
+        ids = [person.id for person in people]
+        if removing:
+            await protocols.remove_present(session, protocol.id, ids)
+        else:
+            await protocols.add_present(session, protocol.id, ids, context.person.id, now)
+    elif removing:
+        raise UsageError()
+    elif rest.casefold() in _ME_WORDS:
+        await protocols.add_present(
+            session, protocol.id, [context.person.id], context.person.id, now
+        )
+    elif rest.casefold() in _PROPOSED_WORDS:
+        proposed = [pid for pid, _ in await _proposed(context, meeting, protocol)]
+        await protocols.add_present(session, protocol.id, proposed, context.person.id, now)
+    elif rest:
+        raise UsageError()
+    present = await protocols.present(session, protocol.id)
+    reply = context.reply(
+        "Present ({count}): {names}",
+        count=len(present),
+        names=", ".join(name for _, name in present) or "–",
+    )
+    proposed_rows = await _proposed(context, meeting, protocol)
+    if proposed_rows:
+        reply.add(
+            context.t("Proposed (answered yes or wrote in the minutes): {names}"),
+            names=", ".join(name for _, name in proposed_rows),
+        )
+        word = "vorschlag" if context.language == "de" else "proposed"
+        reply.choices.append(
+            Choice(
+                context.t("All proposed are present"), f"{context.command_word('anwesend')} {word}"
+            )
+        )
+    return reply.build()
+
+
+async def _proposed(
+    context: Context, meeting: Meeting, protocol: Protocol
+) -> list[tuple[int, str]]:
+    """Members who answered yes or wrote in the minutes, and are not recorded as present."""
+    present = {pid for pid, _ in await protocols.present(context.session, protocol.id)}
+    wrote = set(await protocols.contributors(context.session, protocol.id))
+    return [
+        (a.person_id, a.display_name)
+        for a in await meetings.attendees(context.session, meeting)
+        if a.person_id not in present and (a.answer is Answer.YES or a.person_id in wrote)
+    ]
+
+
+COMMANDS = [
+    Command(
+        name="sitzung",
+        alias="minutes",
+        usage=N_("start [#N] [@chair] | end"),
+        summary=N_("Starts or ends the minutes of a meeting in this chat."),
+        details=N_(
+            "Without a number: the AG's meeting happening now or today. While the minutes run, "
+            "everyone in the AG notes with /top, /info, /beschluss, /aufgabe and /anwesend. "
+            "Ending posts a summary; the protocol is then a draft."
+        ),
+        handler=minutes_command,
+        permission=Permission.MEMBER,
+        where=Where.GROUP,
+        needs_group=True,
+    ),
+    Command(
+        name="top",
+        alias="topic",
+        usage=N_("[title]"),
+        summary=N_("Opens the next TOP of the minutes (without a title: the next agenda point)."),
+        details="",
+        handler=topic_command,
+        permission=Permission.MEMBER,
+        where=Where.GROUP,
+        needs_group=True,
+    ),
+    Command(
+        name="info",
+        alias="info",
+        usage=N_("<text>"),
+        summary=N_("Notes something in the minutes under the current TOP."),
+        details="",
+        handler=_noting(ProtocolEntryKind.INFO),
+        permission=Permission.MEMBER,
+        where=Where.GROUP,
+        needs_group=True,
+    ),
+    Command(
+        name="beschluss",
+        alias="decision",
+        usage=N_("<text>"),
+        summary=N_("Notes a decision in the minutes."),
+        details="",
+        handler=_noting(ProtocolEntryKind.DECISION),
+        permission=Permission.MEMBER,
+        where=Where.GROUP,
+        needs_group=True,
+    ),
+    Command(
+        name="anwesend",
+        alias="here",
+        usage=N_("[@person … | me | proposed | - @person]"),
+        summary=N_("Records who is present; without names shows who is and who may be."),
+        details=N_(
+            "Proposed are the members who answered yes and those who wrote in the minutes: "
+            "/anwesend vorschlag takes them all."
+        ),
+        handler=present_command,
+        permission=Permission.MEMBER,
+        where=Where.GROUP,
+        needs_group=True,
+    ),
+    Command(
+        name="rueckgaengig",
+        alias="undo",
+        usage="",
+        summary=N_("Removes your last entry of the running minutes."),
+        details="",
+        handler=undo_command,
+        permission=Permission.MEMBER,
+        where=Where.GROUP,
+        needs_group=True,
+    ),
+]

@@ -1,0 +1,171 @@
+"""What the bot sends by itself about protocols: the coordinators' deadline reminders, the
+published protocol for everyone who asked for it, and the digest's overdue protocols."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.i18n import N_
+from core.messages import ReplyBuilder, Value, bold, mention
+from core.timefmt import format_day
+from handlers.context import Context
+from handlers.protocol_texts import due_text_of, is_overdue, outgoing, protocol_word, status_text
+from reminders.addressing import (
+    Rendered,
+    RenderEnvironment,
+    address_of,
+    bot_context,
+    outgoing_to,
+    reply_for,
+)
+from storage import groups, protocols
+from storage.models import (
+    Meeting,
+    MeetingStatus,
+    ProtocolStatus,
+    Reminder,
+    Role,
+    WorkingGroup,
+)
+from storage.reminders import DAY_BEFORE
+
+# The digest lists protocols of meetings up to this long ago that are overdue.
+OVERDUE_WINDOW = timedelta(days=90)
+_DUE_TEXTS = {
+    DAY_BEFORE: N_("📝 {name}, the protocol of {title} (#{number}, {day}) is due tomorrow."),
+    0: N_("📝 {name}, the protocol of {title} (#{number}, {day}) is due today."),
+}
+
+
+def _day(context: Context, meeting: Meeting, group: WorkingGroup) -> str:
+    return format_day(
+        meeting.starts_at.astimezone(ZoneInfo(group.timezone)).date(), context.language
+    )
+
+
+async def _meeting_and_group(
+    session: AsyncSession, row: Reminder
+) -> tuple[Meeting, WorkingGroup] | None:
+    meeting = await session.get(Meeting, row.meeting_id) if row.meeting_id is not None else None
+    if meeting is None or meeting.status is not MeetingStatus.SCHEDULED:
+        return None
+    group = await session.get(WorkingGroup, meeting.group_id)
+    assert group is not None
+    return meeting, group
+
+
+async def render_protocol_due(
+    session: AsyncSession, env: RenderEnvironment, row: Reminder
+) -> Rendered | None:
+    """A coordinator is reminded that the protocol is due; nothing once it is published."""
+    found = await _meeting_and_group(session, row)
+    if found is None or row.person_id is None:
+        return None
+    meeting, group = found
+    protocol = await protocols.of_meeting(session, meeting.id)
+    if protocol is not None and protocol.status is ProtocolStatus.PUBLISHED:
+        return None
+    if await groups.role_in(session, group.id, row.person_id) is not Role.COORDINATOR:
+        return None
+    reminded_on = row.due_at.astimezone(ZoneInfo(group.timezone)).date()
+    if reminded_on + timedelta(days=row.offset_minutes) != protocols.due_day(meeting, group):
+        return None  # the deadline moved (meeting or setting changed); its own rows remind
+    address = await address_of(session, env, row, group)
+    if address is None:
+        return None
+    context = bot_context(session, env, address.chat, group, address.person)
+    reply = reply_for(context, env, row, group.timezone)
+    private = address.account_id is not None
+    reply.add(
+        context.t(_DUE_TEXTS[row.offset_minutes]),
+        name=address.person.display_name if private else mention(address.ref),
+        title=bold(meeting.title),
+        number=meeting.number,
+        day=_day(context, meeting, group),
+    )
+    if private:
+        reply.add(context.t("AG: {group}"), group=group.name)
+    reply.add(context.t("Status: {status}"), status=status_text(context, meeting, group, protocol))
+    reply.add(
+        context.t("Publish the minutes with {publish}, or upload a file with {upload}."),
+        publish=f"{protocol_word(context, 'publish')} {meeting.number}",
+        upload=f"{protocol_word(context, 'upload')} {meeting.number}",
+    )
+    return Rendered(outgoing_to(address, reply.build()))
+
+
+async def render_protocol_delivery(
+    session: AsyncSession, env: RenderEnvironment, row: Reminder
+) -> Rendered | None:
+    """The published protocol, as files, for a person who asked for it."""
+    found = await _meeting_and_group(session, row)
+    if found is None:
+        return None
+    meeting, group = found
+    protocol = await protocols.of_meeting(session, meeting.id)
+    if protocol is None or protocol.status is not ProtocolStatus.PUBLISHED:
+        return None
+    files = await protocols.documents(session, protocol.id)
+    address = await address_of(session, env, row, group)
+    if address is None or not files:
+        return None
+    context = bot_context(session, env, address.chat, group, address.person)
+    reply = reply_for(context, env, row, group.timezone)
+    heading: dict[str, Value] = {
+        "title": bold(meeting.title),
+        "number": meeting.number,
+        "day": _day(context, meeting, group),
+    }
+    if address.account_id is not None:
+        reply.add(
+            context.t("📄 {name}, here is the protocol you asked for: {title} (#{number}, {day})."),
+            name=address.person.display_name,
+            **heading,
+        )
+        reply.add(context.t("AG: {group}"), group=group.name)
+        reply.files.extend(outgoing(files))
+    else:
+        # Not reachable privately: every chat of the AG got the files when it was published.
+        reply.add(
+            context.t(
+                "📄 {name}, the protocol you asked for is published: {title} (#{number}, {day}). "
+                "{command} sends it again."
+            ),
+            name=mention(address.ref),
+            command=f"{context.command_word('protokoll')} {meeting.number}",
+            **heading,
+        )
+    return Rendered(outgoing_to(address, reply.build()))
+
+
+async def overdue_lines(
+    context: Context, group: WorkingGroup, reply: ReplyBuilder, now: datetime
+) -> None:
+    """The digest's lines on the AG's overdue protocols (none: no lines)."""
+    rows = await protocols.meetings_with_protocols(
+        context.session, [group.id], now, since=now - OVERDUE_WINDOW
+    )
+    overdue = [
+        row
+        for row in rows
+        if (row.protocol is None or row.protocol.status is not ProtocolStatus.PUBLISHED)
+        and is_overdue(context, row.meeting, group)
+    ]
+    if not overdue:
+        return
+    reply.add(context.t("Overdue protocols ({count}):"), count=len(overdue))
+    for row in reversed(overdue):
+        line = context.t("  ⚠ #{number} {title} ({day}) – due {due}").format(
+            number=row.meeting.number,
+            title=row.meeting.title,
+            day=_day(context, row.meeting, group),
+            due=due_text_of(context, row.meeting, group),
+        )
+        if row.open_requests:
+            line += " · " + context.tn(
+                "{count} open request", "{count} open requests", row.open_requests
+            ).format(count=row.open_requests)
+        reply.add("{line}", line=line)

@@ -1,0 +1,384 @@
+"""Protocols of meetings: the minutes taken in the chat, published documents, requests.
+
+A meeting has at most one protocol row. While the minutes run, entries are added under
+the current TOP; ending them makes a draft; publishing stores the documents as released.
+Requests are kept per meeting and person until publishing hands them to the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Meeting,
+    MeetingStatus,
+    Person,
+    Protocol,
+    ProtocolDocument,
+    ProtocolEntry,
+    ProtocolEntryKind,
+    ProtocolPresence,
+    ProtocolRequest,
+    ProtocolStatus,
+    WorkingGroup,
+)
+
+# A protocol due on a day is due until the end of that day in the AG's time zone.
+END_OF_DAY = time(23, 59, 59)
+
+
+# --- the deadline ----------------------------------------------------------------------------
+
+
+def due_day(meeting: Meeting, group: WorkingGroup) -> date:
+    """The day the meeting's protocol is due: ``protocol_days`` after the meeting's day."""
+    local = meeting.starts_at.astimezone(ZoneInfo(group.timezone)).date()
+    return local + timedelta(days=group.protocol_days)
+
+
+def due_end(meeting: Meeting, group: WorkingGroup) -> datetime:
+    """The moment (UTC) after which an unpublished protocol is overdue."""
+    zone = ZoneInfo(group.timezone)
+    return datetime.combine(due_day(meeting, group), END_OF_DAY, zone).astimezone(UTC)
+
+
+# --- the protocol row ------------------------------------------------------------------------
+
+
+async def of_meeting(session: AsyncSession, meeting_id: int) -> Protocol | None:
+    return await session.scalar(select(Protocol).where(Protocol.meeting_id == meeting_id))
+
+
+async def running_for_group(session: AsyncSession, group_id: int) -> Protocol | None:
+    """The AG's minutes being taken now, if any (at most one at a time)."""
+    return await session.scalar(
+        select(Protocol)
+        .where(Protocol.group_id == group_id, Protocol.status == ProtocolStatus.RUNNING)
+        .limit(1)
+    )
+
+
+async def create(session: AsyncSession, meeting: Meeting, status: ProtocolStatus) -> Protocol:
+    protocol = Protocol(meeting_id=meeting.id, group_id=meeting.group_id, status=status)
+    session.add(protocol)
+    await session.flush()
+    return protocol
+
+
+# --- entries ---------------------------------------------------------------------------------
+
+
+def _numbering(kind: ProtocolEntryKind) -> list[ProtocolEntryKind]:
+    """TOPs are counted apart from the entries noted under them."""
+    if kind is ProtocolEntryKind.TOPIC:
+        return [ProtocolEntryKind.TOPIC]
+    return [k for k in ProtocolEntryKind if k is not ProtocolEntryKind.TOPIC]
+
+
+async def current_topic(session: AsyncSession, protocol_id: int) -> ProtocolEntry | None:
+    """The TOP entries are noted under now: the last one opened."""
+    return await session.scalar(
+        select(ProtocolEntry)
+        .where(
+            ProtocolEntry.protocol_id == protocol_id,
+            ProtocolEntry.kind == ProtocolEntryKind.TOPIC,
+        )
+        .order_by(ProtocolEntry.number.desc())
+        .limit(1)
+    )
+
+
+async def add_entry(
+    session: AsyncSession,
+    protocol: Protocol,
+    kind: ProtocolEntryKind,
+    text: str,
+    author_id: int,
+    now: datetime,
+    *,
+    item_id: int | None = None,
+) -> ProtocolEntry:
+    """A new line of the minutes, numbered after the last of its kind, under the current TOP."""
+    highest = await session.scalar(
+        select(func.max(ProtocolEntry.number)).where(
+            ProtocolEntry.protocol_id == protocol.id, ProtocolEntry.kind.in_(_numbering(kind))
+        )
+    )
+    topic = await current_topic(session, protocol.id)
+    number = (highest or 0) + 1
+    entry = ProtocolEntry(
+        protocol_id=protocol.id,
+        kind=kind,
+        number=number,
+        topic=number if kind is ProtocolEntryKind.TOPIC else (topic.number if topic else 0),
+        text=text,
+        author_id=author_id,
+        at=now,
+        item_id=item_id,
+    )
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def last_entry_by(
+    session: AsyncSession, protocol_id: int, person_id: int
+) -> ProtocolEntry | None:
+    """The person's latest line of the minutes (what ``/rueckgaengig`` removes)."""
+    return await session.scalar(
+        select(ProtocolEntry)
+        .where(ProtocolEntry.protocol_id == protocol_id, ProtocolEntry.author_id == person_id)
+        .order_by(ProtocolEntry.at.desc(), ProtocolEntry.id.desc())
+        .limit(1)
+    )
+
+
+async def remove_entry(session: AsyncSession, entry: ProtocolEntry) -> None:
+    await session.delete(entry)
+    await session.flush()
+
+
+async def entry_by_number(
+    session: AsyncSession, protocol_id: int, number: int
+) -> ProtocolEntry | None:
+    """Entry ``number`` (not a TOP) of the protocol."""
+    return await session.scalar(
+        select(ProtocolEntry).where(
+            ProtocolEntry.protocol_id == protocol_id,
+            ProtocolEntry.kind != ProtocolEntryKind.TOPIC,
+            ProtocolEntry.number == number,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """A line of the minutes with its author's name."""
+
+    entry: ProtocolEntry
+    author_name: str | None
+
+
+async def entries(session: AsyncSession, protocol_id: int) -> list[EntryRow]:
+    """Every line of the minutes in the order it was written."""
+    rows = await session.execute(
+        select(ProtocolEntry, Person.display_name)
+        .outerjoin(Person, Person.id == ProtocolEntry.author_id)
+        .where(ProtocolEntry.protocol_id == protocol_id)
+        .order_by(ProtocolEntry.at, ProtocolEntry.id)
+    )
+    return [EntryRow(entry, name) for entry, name in rows]
+
+
+async def contributors(session: AsyncSession, protocol_id: int) -> list[int]:
+    """Persons who wrote at least one line of the minutes."""
+    rows = await session.scalars(
+        select(ProtocolEntry.author_id)
+        .where(ProtocolEntry.protocol_id == protocol_id, ProtocolEntry.author_id.is_not(None))
+        .distinct()
+    )
+    return [pid for pid in rows if pid is not None]
+
+
+# --- presence --------------------------------------------------------------------------------
+
+
+async def add_present(
+    session: AsyncSession,
+    protocol_id: int,
+    person_ids: Iterable[int],
+    added_by: int,
+    now: datetime,
+) -> list[int]:
+    """Record persons as present; the ones that were not recorded yet."""
+    wanted = list(dict.fromkeys(person_ids))
+    known = set(
+        await session.scalars(
+            select(ProtocolPresence.person_id).where(
+                ProtocolPresence.protocol_id == protocol_id,
+                ProtocolPresence.person_id.in_(wanted),
+            )
+        )
+    )
+    new = [pid for pid in wanted if pid not in known]
+    session.add_all(
+        ProtocolPresence(protocol_id=protocol_id, person_id=pid, added_by=added_by, at=now)
+        for pid in new
+    )
+    await session.flush()
+    return new
+
+
+async def remove_present(session: AsyncSession, protocol_id: int, person_ids: Sequence[int]) -> int:
+    result = await session.execute(
+        delete(ProtocolPresence).where(
+            ProtocolPresence.protocol_id == protocol_id,
+            ProtocolPresence.person_id.in_(person_ids),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def present(session: AsyncSession, protocol_id: int) -> list[tuple[int, str]]:
+    """(person id, name) of those recorded as present, by name."""
+    rows = await session.execute(
+        select(Person.id, Person.display_name)
+        .join(ProtocolPresence, ProtocolPresence.person_id == Person.id)
+        .where(ProtocolPresence.protocol_id == protocol_id)
+        .order_by(Person.sort_name, Person.id)
+    )
+    return [(pid, name) for pid, name in rows]
+
+
+# --- published documents ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    name: str
+    mime_type: str
+    content: bytes
+
+
+async def set_documents(
+    session: AsyncSession, protocol_id: int, files: Sequence[DocumentFile]
+) -> None:
+    """Replace the protocol's documents with ``files``."""
+    await session.execute(
+        delete(ProtocolDocument).where(ProtocolDocument.protocol_id == protocol_id)
+    )
+    session.add_all(
+        ProtocolDocument(
+            protocol_id=protocol_id, name=f.name, mime_type=f.mime_type, content=f.content
+        )
+        for f in files
+    )
+    await session.flush()
+
+
+async def documents(session: AsyncSession, protocol_id: int) -> list[DocumentFile]:
+    rows = await session.scalars(
+        select(ProtocolDocument)
+        .where(ProtocolDocument.protocol_id == protocol_id)
+        .order_by(ProtocolDocument.id)
+    )
+    return [DocumentFile(row.name, row.mime_type, row.content) for row in rows]
+
+
+# --- requests --------------------------------------------------------------------------------
+
+
+async def add_request(
+    session: AsyncSession, meeting_id: int, person_id: int, chat: tuple[str, str], now: datetime
+) -> bool:
+    """Record that the person wants the protocol; False when they had asked already."""
+    existing = await session.get(ProtocolRequest, (meeting_id, person_id))
+    if existing is not None and existing.delivered_at is None:
+        return False
+    if existing is not None:
+        await session.delete(existing)
+        await session.flush()
+    session.add(
+        ProtocolRequest(
+            meeting_id=meeting_id,
+            person_id=person_id,
+            chat_platform=chat[0],
+            chat_id=chat[1],
+            requested_at=now,
+        )
+    )
+    await session.flush()
+    return True
+
+
+async def open_requests(session: AsyncSession, meeting_id: int) -> list[ProtocolRequest]:
+    rows = await session.scalars(
+        select(ProtocolRequest)
+        .where(ProtocolRequest.meeting_id == meeting_id, ProtocolRequest.delivered_at.is_(None))
+        .order_by(ProtocolRequest.requested_at, ProtocolRequest.person_id)
+    )
+    return list(rows)
+
+
+async def mark_delivered(session: AsyncSession, meeting_id: int, now: datetime) -> None:
+    await session.execute(
+        update(ProtocolRequest)
+        .where(ProtocolRequest.meeting_id == meeting_id, ProtocolRequest.delivered_at.is_(None))
+        .values(delivered_at=now)
+    )
+
+
+# --- overviews -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingProtocol:
+    """A meeting of an AG with its protocol (None: nothing taken or uploaded yet)."""
+
+    meeting: Meeting
+    protocol: Protocol | None
+    open_requests: int
+
+
+async def last_meeting(session: AsyncSession, group_id: int, now: datetime) -> Meeting | None:
+    """The AG's latest meeting that has begun (and was not cancelled)."""
+    return await session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.group_id == group_id,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at <= now,
+        )
+        .order_by(Meeting.starts_at.desc(), Meeting.number.desc())
+        .limit(1)
+    )
+
+
+async def meetings_between(
+    session: AsyncSession, group_id: int, start: datetime, end: datetime
+) -> list[Meeting]:
+    """The AG's scheduled meetings that start between ``start`` and ``end``."""
+    rows = await session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.group_id == group_id,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at >= start,
+            Meeting.starts_at <= end,
+        )
+        .order_by(Meeting.starts_at)
+    )
+    return list(rows)
+
+
+async def meetings_with_protocols(
+    session: AsyncSession, group_ids: Sequence[int], now: datetime, *, since: datetime | None = None
+) -> list[MeetingProtocol]:
+    """Meetings of these AGs that have begun, latest first, with protocol and open requests."""
+    requests = (
+        select(ProtocolRequest.meeting_id, func.count().label("open"))
+        .where(ProtocolRequest.delivered_at.is_(None))
+        .group_by(ProtocolRequest.meeting_id)
+        .subquery()
+    )
+    query = (
+        select(Meeting, Protocol, requests.c.open)
+        .outerjoin(Protocol, Protocol.meeting_id == Meeting.id)
+        .outerjoin(requests, requests.c.meeting_id == Meeting.id)
+        .where(
+            Meeting.group_id.in_(group_ids),
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at <= now,
+        )
+        .order_by(Meeting.starts_at.desc(), Meeting.number.desc())
+    )
+    if since is not None:
+        query = query.where(Meeting.starts_at >= since)
+    rows = await session.execute(query)
+    return [MeetingProtocol(meeting, protocol, count or 0) for meeting, protocol, count in rows]

@@ -1,0 +1,383 @@
+"""Protocols in the console: taking the minutes of a meeting, correcting and publishing them,
+requests before and after publishing, deadline reminders with ``::now``, the weekly digest,
+uploading a finished file with ``::file``, and who may do what.
+
+The clock stands at Wednesday 25 March 2026, 10:15 in Berlin (tests.harness.START); the
+meeting of these scenarios is today at 14:00. Files the bot sends land in ``tmp_path/files``
+and are read back: PDF with pypdf, DOCX with python-docx.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pypdf
+
+from tests.harness import ConsoleBot
+
+DOCX_NAME = "Protokoll_AG-Innenstadt_1_2026-03-25.docx"
+PDF_NAME = "Protokoll_AG-Innenstadt_1_2026-03-25.pdf"
+
+
+async def ag(bot: ConsoleBot) -> None:
+    """AG Innenstadt in chat ag: you coordinate (reachable privately); ben (reachable
+    privately) and carla (not) are members. Meeting #1 today 14:00 with two agenda points."""
+    await bot.say("::chat ag", "::admin", "/einrichten AG Innenstadt", "::noadmin")
+    await bot.say("::dm", "/start", "::chat ag")
+    await bot.say("::user ben", "/beitreten", "::dm", "/start", "::chat ag")
+    await bot.say("::user carla", "/beitreten", "::user you")
+    await bot.say(
+        "/termin Jour fixe | heute 14 Uhr | Rathaus, Raum 2",
+        "/tagesordnung 1 + Haushalt 2027",
+        "/tagesordnung 1 + Stadtfest",
+    )
+    await bot.say("::user ben", "/zusage 1", "::user carla", "/absage 1", "::user you")
+
+
+def messages(out: str) -> list[str]:
+    """The messages in console output, each with its continuation lines."""
+    found: list[str] = []
+    for line in out.splitlines():
+        if line.startswith("["):
+            found.append(line)
+        elif found:
+            found[-1] += "\n" + line
+    return found
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+async def take_minutes(bot: ConsoleBot) -> None:
+    """The minutes of meeting #1 from start to end, by you and ben."""
+    await bot.say("::now 2026-03-25T14:02", "/sitzung start")
+    await bot.say("/top", "/info Der Kämmerer berichtet: 5.000 € für Straßenbäume.")
+    await bot.say("::user ben", "/beschluss Der Haushalt 2027 wird angenommen.", "::user you")
+    await bot.say("/aufgabe Flyer drucken @ben bis Freitag", "/top")
+    await bot.say("/beschluss Das Stadtfest findet am 13.6. statt.")
+    await bot.say("/anwesend vorschlag")
+    await bot.say("/sitzung ende")
+
+
+# --- taking the minutes ----------------------------------------------------------------------
+
+
+async def test_a_full_meeting_from_start_to_published_documents(
+    bot: ConsoleBot, tmp_path: Path
+) -> None:
+    await ag(bot)
+    await bot.say("::chat ag-2", "::admin", "/einrichten AG Innenstadt", "/ja", "::noadmin")
+    await bot.say("::chat ag", "::now 2026-03-25T14:02")
+
+    started = await bot.say("/sitzung start @ben")
+    assert started.startswith("[ag] Das Protokoll von Jour fixe (#1) hat begonnen.")
+    assert "Sitzungsleitung: ben" in started
+    assert "Als Nächstes auf der Tagesordnung: Haushalt 2027" in started
+    assert "[Nächster TOP: /top]" in started
+
+    first = await bot.say("/top")
+    assert first.startswith("[ag] TOP 1: Haushalt 2027\n")
+    assert "Als Nächstes auf der Tagesordnung: Stadtfest" in first
+    assert "Info 1 (TOP 1): Der Kämmerer" in await bot.say(
+        "/info Der Kämmerer berichtet: 5.000 € für Straßenbäume."
+    )
+    ben = await bot.say("::user ben", "/beschluss Der Haushalt wird angenommen.")
+    assert "Beschluss 2 (TOP 1): Der Haushalt wird angenommen." in ben
+    undone = await bot.say("/rueckgaengig")
+    assert "Entfernt: Beschluss 2: Der Haushalt wird angenommen." in undone
+    again = await bot.say("/beschluss Der Haushalt 2027 wird angenommen.")
+    assert "Beschluss 2 (TOP 1)" in again  # the number is free again
+
+    task = await bot.say("::user you", "/aufgabe Flyer drucken @ben bis Freitag")
+    assert "Aufgabe #1 angelegt: Flyer drucken" in task
+    assert "Im Protokoll: Eintrag 3 (TOP 1)" in task
+    assert "Aus dem Termin #1: Jour fixe" in await bot.say("/aufgabe #1")
+    own = await bot.say("::user ben", "/aufgabe Getränke bestellen bis 10.4.", "::user you")
+    assert "Im Protokoll: Eintrag 4 (TOP 1)" in own
+
+    assert "TOP 2: Stadtfest" in await bot.say("/top")
+    await bot.say("/beschluss Das Stadtfest findet am 13.6. statt.")
+    assert "TOP 3: Verschiedenes" in await bot.say("/top Verschiedenes")
+    assert "Jeder Punkt der Tagesordnung hat seinen TOP" in await bot.say("/top")
+
+    presence = await bot.say("/anwesend")
+    assert "Anwesend (0): –" in presence
+    # ben answered yes and wrote; you wrote; carla declined and wrote nothing.
+    assert "Vorgeschlagen (zugesagt oder im Protokoll eingetragen): ben, you" in presence
+    assert "Anwesend (2): ben, you" in await bot.say("/anwesend vorschlag")
+    assert "Anwesend (3): ben, carla, you" in await bot.say("/anwesend @carla")
+    assert "Anwesend (2): ben, you" in await bot.say("/anwesend - @carla")
+
+    ended = await bot.say("/sitzung ende")
+    assert ended.startswith("[ag] Das Protokoll von Jour fixe (#1) ist beendet.")
+    assert "Beschlüsse (2):\n    2. Der Haushalt 2027 wird angenommen.\n" in ended
+    assert "    5. Das Stadtfest findet am 13.6. statt." in ended
+    assert "Umsetzungsschritte nach Person (2):\n    ben\n" in ended
+    assert "• #1 Flyer drucken – bis Fr, 27.03.2026" in ended
+    assert "• #2 Getränke bestellen – bis Fr, 10.04.2026" in ended
+    assert "fällig am Mi, 01.04.2026" in ended
+    assert "[Freigeben: /protokoll freigeben 1]" in ended
+    assert "In AG Innenstadt wird gerade kein Protokoll geführt." in await bot.say("/top X")
+
+    draft = await bot.say("/protokoll 1")
+    assert "Stand: Entwurf, fällig am Mi, 01.04.2026" in draft
+    assert "  1. Der Kämmerer berichtet: 5.000 € für Straßenbäume. (you)" in draft
+    assert "file: Protokoll_AG-Innenstadt_1_2026-03-25_Entwurf.pdf" in draft
+
+    corrected = await bot.say("/protokoll korrektur 1 1 Der Kämmerer berichtet: 6.000 € für Bäume.")
+    assert "Eintrag 1 von #1 korrigiert: Der Kämmerer berichtet: 6.000 € für Bäume." in corrected
+    assert "Vorher: Der Kämmerer berichtet: 5.000 € für Straßenbäume." in corrected
+
+    published = messages(await bot.say("/protokoll freigeben 1"))
+    here = [m for m in published if m.startswith("[ag]")]
+    assert here[0].startswith("[ag] 📄 Das Protokoll von Jour fixe (#1, Mi, 25.03.2026) ist ")
+    assert "Auch an 1 weiteren Chat der AG geschickt." in here[0]
+    assert f"[ag] file: {PDF_NAME} (" in "\n".join(here) and DOCX_NAME in "\n".join(here)
+    other = [m for m in published if m.startswith("[ag-2]")]
+    assert other[0].startswith("[ag-2] 📄 Das Protokoll von Jour fixe (#1, Mi, 25.03.2026)")
+    assert f"[ag-2] file: {PDF_NAME} (" in "\n".join(other)
+
+    for text in (
+        pdf_text(tmp_path / "files" / PDF_NAME),
+        docx_text(tmp_path / "files" / DOCX_NAME),
+    ):
+        flat = " ".join(text.split())
+        assert "AG Innenstadt" in flat and "Jour fixe" in flat
+        assert "Haushalt 2027" in flat and "Stadtfest" in flat
+        assert "Der Haushalt 2027 wird angenommen." in flat
+        assert "Das Stadtfest findet am 13.6. statt." in flat
+        assert "6.000 € für Bäume" in flat and "5.000 €" not in flat
+        assert "Flyer drucken" in flat and "Getränke bestellen" in flat
+        assert "ben" in flat and "carla" in flat  # present, and excused (answered no)
+        assert "Rathaus, Raum 2" in flat
+
+    assert "bereits veröffentlicht" in await bot.say("/protokoll korrektur 1 1 Noch einmal")
+    assert "bereits veröffentlicht" in await bot.say("/protokoll freigeben 1")
+
+
+async def test_undo_takes_back_only_the_own_last_entry_and_its_task(bot: ConsoleBot) -> None:
+    await ag(bot)
+    await bot.say("::now 2026-03-25T14:02", "/sitzung start", "/top Haushalt")
+    await bot.say("::user ben", "/info Bens Notiz", "::user you", "/aufgabe Plakat @carla bis 1.4.")
+    undone = await bot.say("/rueckgaengig")
+    assert "Entfernt: Eintrag 2: Plakat (Aufgabe #1 gelöscht)" in undone
+    assert "Hier gibt es keine Aufgabe #1." in await bot.say("/aufgabe #1")
+    assert "Entfernt: TOP 1: Haushalt" not in await bot.say("/rueckgaengig")  # has ben's entry
+    assert "Info 1" in await bot.say("::user ben", "/rueckgaengig")
+    assert "Sie haben in diesem Protokoll keinen Eintrag." in await bot.say("/rueckgaengig")
+    assert "Entfernt: TOP 1: Haushalt" in await bot.say("::user you", "/rueckgaengig")
+
+
+async def test_the_default_meeting_is_todays_and_minutes_can_continue(bot: ConsoleBot) -> None:
+    await ag(bot)
+    assert "hat heute keinen Termin" in await bot.say("::now 2026-03-24T14:00", "/sitzung start")
+    started = await bot.say("::now 2026-03-25T13:50", "/sitzung start")
+    assert "Das Protokoll von Jour fixe (#1) hat begonnen." in started
+    assert "läuft bereits" in await bot.say("/sitzung start 1")
+    await bot.say("/info Eins", "/sitzung ende")
+    continued = await bot.say("/sitzung start 1")
+    assert "Das Protokoll von Jour fixe (#1) wird fortgesetzt." in continued
+    assert "Info 2 (TOP 0): Zwei" in await bot.say("/info Zwei")
+
+
+async def test_only_coordinators_start_end_correct_and_publish(bot: ConsoleBot) -> None:
+    await ag(bot)
+    await bot.say("::now 2026-03-25T14:02")
+    refused = await bot.say("::user ben", "/sitzung start")
+    assert "Nur Koordinierende der AG beginnen und beenden die Protokollführung." in refused
+    assert "kein Protokoll geführt" in await bot.say("/info Etwas")
+    await bot.say("::user you", "/sitzung start")
+    assert "Nur Koordinierende" in await bot.say("::user ben", "/sitzung ende")
+    assert "Nur Koordinierende" in await bot.say("/protokoll freigeben 1")
+    stranger = await bot.say("::user dora", "/info Hallo")
+    assert "Nur Mitglieder der AG können /info verwenden." in stranger
+    still = await bot.say("::user you", "/protokoll freigeben 1")
+    assert "läuft noch. Beenden Sie es zuerst mit /sitzung ende" in still
+    await bot.say("/sitzung ende")
+    assert "hat keinen Eintrag 7" in await bot.say("/protokoll korrektur 1 7 Text")
+    assert "Verwendung: /protokoll" in await bot.say("/protokoll korrektur 1")
+    assert "In AG Innenstadt gibt es keinen Termin 9." in await bot.say("/protokoll 9")
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+async def test_a_request_before_publishing_is_delivered_when_it_is_published(
+    bot: ConsoleBot, tmp_path: Path
+) -> None:
+    await ag(bot)
+    await take_minutes(bot)
+    asked = await bot.say("::user ben", "/protokoll")
+    assert (
+        "Das Protokoll von Jour fixe (#1, Mi, 25.03.2026) ist noch nicht veröffentlicht." in asked
+    )
+    assert "Stand: Entwurf, fällig am Mi, 01.04.2026" in asked
+    assert "Vorgemerkt: Sie erhalten es, sobald es veröffentlicht ist" in asked
+    assert "file:" not in asked
+    assert "bereits angefordert" in await bot.say("/protokoll 1")
+    await bot.say("::user carla", "/protokoll 1")
+    listed = await bot.say("/protokolle")
+    assert "• #1 Jour fixe (Mi, 25.03.2026): Entwurf, fällig am Mi, 01.04.2026" in listed
+    assert "2 offene Anforderungen" in listed
+
+    published = await bot.say("::user you", "/protokoll freigeben 1")
+    assert "2 Personen, die es angefordert haben, erhalten es privat." in published
+    delivered = messages(await bot.say("::now 2026-03-25T14:03"))
+    to_ben = [m for m in delivered if m.startswith("[dm:ben]")]
+    assert (
+        "📄 ben, hier ist das angeforderte Protokoll: Jour fixe (#1, Mi, 25.03.2026)."
+        in (to_ben[0])
+    )
+    assert to_ben[0].startswith("[dm:ben] 📄")  # on time: no "late" line
+    assert f"[dm:ben] file: {PDF_NAME} (" in "\n".join(to_ben)
+    assert f"[dm:ben] file: {DOCX_NAME} (" in "\n".join(to_ben)
+    assert "Der Haushalt 2027 wird angenommen." in pdf_text(tmp_path / "files" / PDF_NAME)
+    # carla cannot be written to privately: the AG's chat got the files; she is told there.
+    to_carla = [m for m in delivered if "carla" in m]
+    assert to_carla == [
+        "[ag] 📄 carla, das angeforderte Protokoll ist veröffentlicht: Jour fixe (#1, "
+        "Mi, 25.03.2026). /protokoll 1 schickt es noch einmal."
+    ]
+    assert "Anforderung" not in await bot.say("/protokolle")
+    assert "📄" not in await bot.say("::now 2026-03-25T17:00")  # nothing twice
+
+
+async def test_a_request_after_publishing_gets_the_files_at_once(bot: ConsoleBot) -> None:
+    await ag(bot)
+    await take_minutes(bot)
+    await bot.say("/protokoll freigeben 1")
+    out = await bot.say("::user carla", "/protokoll")
+    assert out.startswith("[ag] Protokoll von Jour fixe (#1, Mi, 25.03.2026):")
+    assert "Stand: veröffentlicht am Mi, 25.03.2026, 14:02 Uhr" in out
+    assert f"[ag] file: {PDF_NAME}" in out and f"[ag] file: {DOCX_NAME}" in out
+    listed = await bot.say("/protokolle")
+    assert "• #1 Jour fixe (Mi, 25.03.2026): veröffentlicht am Mi, 25.03.2026, 14:02 Uhr" in listed
+
+
+async def test_a_request_survives_a_restart_before_publishing(
+    database_url: str, tmp_path: Path
+) -> None:
+    first = await ConsoleBot.start(database_url, tmp_path / "files")
+    try:
+        await ag(first)
+        await take_minutes(first)
+        await first.say("::user ben", "/protokoll")
+    finally:
+        await first.close()
+    second = await ConsoleBot.start(database_url, tmp_path / "files")
+    try:
+        await second.say("::now 2026-03-25T14:30", "::chat ag", "/protokoll freigeben 1")
+        out = await second.say("::now 2026-03-25T14:31")
+        assert "[dm:ben] 📄 ben, hier ist das angeforderte Protokoll" in out
+        assert f"[dm:ben] file: {PDF_NAME}" in out
+    finally:
+        await second.close()
+
+
+# --- deadline -----------------------------------------------------------------------------
+
+
+async def test_coordinators_are_reminded_the_day_before_and_on_the_due_day(
+    bot: ConsoleBot,
+) -> None:
+    await ag(bot)
+    await take_minutes(bot)
+    assert "Protokoll" not in await bot.say("::now 2026-03-31T08:59")
+    day_before = messages(await bot.say("::now 2026-03-31T09:00"))
+    reminders = [m for m in day_before if "📝" in m]
+    assert len(reminders) == 1 and reminders[0].startswith("[dm:you] 📝 you, das Protokoll von")
+    assert "Jour fixe (#1, Mi, 25.03.2026) ist morgen fällig." in reminders[0]
+    assert "Stand: Entwurf, fällig am Mi, 01.04.2026" in reminders[0]
+    assert "/protokoll freigeben 1" in reminders[0] and "/protokoll hochladen 1" in reminders[0]
+    on_the_day = await bot.say("::now 2026-04-01T09:00")
+    assert (
+        "[dm:you] 📝 you, das Protokoll von Jour fixe (#1, Mi, 25.03.2026) ist heute fällig."
+        in (on_the_day)
+    )
+    overdue = await bot.say("::now 2026-04-02T10:00", "/protokolle")
+    assert "⚠ #1 Jour fixe (Mi, 25.03.2026): Entwurf, überfällig seit Mi, 01.04.2026" in overdue
+    digest = await bot.say("::now 2026-04-06T08:00")
+    assert "Überfällige Protokolle (1):" in digest
+    assert "⚠ #1 Jour fixe (Mi, 25.03.2026) – fällig am Mi, 01.04.2026" in digest
+
+
+async def test_publishing_ends_the_reminders_and_the_deadline_is_a_setting(
+    bot: ConsoleBot,
+) -> None:
+    await ag(bot)
+    shown = await bot.say("/einstellungen")
+    assert "Protokolle fällig: 7 Tage nach dem Termin (/einstellungen protokollfrist 7)" in shown
+    changed = await bot.say("/einstellungen protokollfrist 3")
+    assert "Protokolle fällig: 3 Tage nach dem Termin" in changed
+    assert "keine Anzahl Tage zwischen 1 und 90" in await bot.say("/einstellungen protokollfrist 0")
+    await take_minutes(bot)
+    assert "fällig am Sa, 28.03.2026" in await bot.say("/protokoll 1")
+    assert "ist morgen fällig" in await bot.say("::now 2026-03-27T09:00")
+    await bot.say("/protokoll freigeben 1")
+    assert "📝" not in await bot.say("::now 2026-03-28T09:00")
+    assert "Überfällige Protokolle" not in await bot.say("::now 2026-03-30T08:00")
+
+
+# --- uploading ------------------------------------------------------------------------------
+
+
+async def test_an_uploaded_pdf_becomes_the_published_protocol(
+    bot: ConsoleBot, tmp_path: Path
+) -> None:
+    await ag(bot)
+    upload = tmp_path / "Protokoll März.pdf"
+    upload.write_bytes(b"%PDF-1.4\n% Protokoll der AG Innenstadt\n%%EOF\n")
+    text = tmp_path / "notizen.txt"
+    text.write_text("keine PDF")
+
+    early = await bot.say(f"::file {upload}", "/protokoll hochladen 1")
+    assert "Termin #1 hat noch nicht stattgefunden." in early
+    await bot.say("::now 2026-03-25T16:00")
+    await bot.say("::user ben", "/protokoll 1", "::user you")  # a request before the upload
+    assert "Bitte hängen Sie das Protokoll als PDF- oder Word-Datei" in await bot.say(
+        "/protokoll hochladen 1"
+    )
+    wrong = await bot.say(f"::file {text}", "/protokoll hochladen 1")
+    assert "notizen.txt ist keine PDF- oder Word-Datei (DOCX)." in wrong
+    member = await bot.say(f"::file {upload}", "::user carla", "/protokoll hochladen 1")
+    assert "Nur Koordinierende der AG" in member
+    assert "veröffentlicht" not in await bot.say("/protokolle")  # refusals changed nothing
+
+    done = await bot.say("::user you", f"::file {upload}", "/protokoll hochladen 1")
+    assert "[ag] 📄 Das Protokoll von Jour fixe (#1, Mi, 25.03.2026) ist veröffentlicht." in done
+    assert "1 Person, die es angefordert hat, erhält es privat." in done
+    assert f"[ag] file: {PDF_NAME}" in done and ".docx" not in done
+    assert (tmp_path / "files" / PDF_NAME).read_bytes() == upload.read_bytes()
+    delivered = await bot.say("::now 2026-03-25T16:01")
+    assert f"[dm:ben] file: {PDF_NAME}" in delivered
+    again = await bot.say("::user carla", "/protokoll")
+    assert f"[ag] file: {PDF_NAME}" in again
+    assert "veröffentlicht am Mi, 25.03.2026, 16:00 Uhr" in await bot.say("/protokolle")
+    twice = await bot.say("::user you", f"::file {upload}", "/protokoll hochladen 1")
+    assert "Das Protokoll von #1 ist bereits veröffentlicht." in twice
+
+
+async def test_an_uploaded_docx_replaces_a_draft(bot: ConsoleBot, tmp_path: Path) -> None:
+    await ag(bot)
+    await take_minutes(bot)
+    buffer = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("Protokoll Jour fixe – Beschlüsse der AG Innenstadt")
+    document.save(buffer)
+    upload = tmp_path / "protokoll.docx"
+    upload.write_bytes(buffer.getvalue())
+    done = await bot.say(f"::file {upload}", "/protokoll hochladen 1")
+    assert f"[ag] file: {DOCX_NAME}" in done and ".pdf" not in done
+    assert "Beschlüsse der AG Innenstadt" in docx_text(tmp_path / "files" / DOCX_NAME)
