@@ -286,8 +286,8 @@ async def _deliver(
     if requests:
         reply.add(
             context.tn(
-                "{count} person who asked for it gets it privately.",
-                "{count} people who asked for it get it privately.",
+                "Sent as well to {count} person who asked for it (privately where possible).",
+                "Sent as well to {count} people who asked for it (privately where possible).",
                 len(requests),
             ).format(count=len(requests))
         )

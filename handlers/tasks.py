@@ -127,7 +127,7 @@ async def _create(context: Context, args: str) -> Reply:
             item_id=item.id,
         )
         reply.add(
-            context.t("In the minutes: action item {number} (TOP {topic})"),
+            context.t("In the minutes: entry {number} (TOP {topic})"),
             number=entry.number,
             topic=entry.topic,
         )

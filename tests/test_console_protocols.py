@@ -233,7 +233,9 @@ async def test_a_request_before_publishing_is_delivered_when_it_is_published(
     assert "2 offene Anforderungen" in listed
 
     published = await bot.say("::user you", "/protokoll freigeben 1")
-    assert "2 Personen, die es angefordert haben, erhalten es privat." in published
+    assert (
+        "Auch an 2 Personen geschickt, die es angefordert haben (privat, wo möglich)." in published
+    )
     delivered = messages(await bot.say("::now 2026-03-25T14:03"))
     to_ben = [m for m in delivered if m.startswith("[dm:ben]")]
     assert (
@@ -357,7 +359,7 @@ async def test_an_uploaded_pdf_becomes_the_published_protocol(
 
     done = await bot.say("::user you", f"::file {upload}", "/protokoll hochladen 1")
     assert "[ag] 📄 Das Protokoll von Jour fixe (#1, Mi, 25.03.2026) ist veröffentlicht." in done
-    assert "1 Person, die es angefordert hat, erhält es privat." in done
+    assert "Auch an 1 Person geschickt, die es angefordert hat (privat, wo möglich)." in done
     assert f"[ag] file: {PDF_NAME}" in done and ".docx" not in done
     assert (tmp_path / "files" / PDF_NAME).read_bytes() == upload.read_bytes()
     delivered = await bot.say("::now 2026-03-25T16:01")
