@@ -160,7 +160,11 @@ async def test_a_full_meeting_from_start_to_published_documents(
         assert "Das Stadtfest findet am 13.6. statt." in flat
         assert "6.000 € für Bäume" in flat and "5.000 €" not in flat
         assert "Flyer drucken" in flat and "Getränke bestellen" in flat
-        assert "ben" in flat and "carla" in flat  # present, and excused (answered no)
+        assert "Sitzungsleitung ben" in flat and "Anwesend (2) ben, you" in flat
+        assert "Entschuldigt (1) carla" in flat  # she answered no
+        assert "Beschluss: Der Haushalt 2027 wird angenommen." in flat
+        assert "Aufgabe #1: Flyer drucken" in flat
+        assert "Zuständig: ben · Frist: Fr, 27.03.2026" in flat
         assert "Rathaus, Raum 2" in flat
 
     assert "bereits veröffentlicht" in await bot.say("/protokoll korrektur 1 1 Noch einmal")
