@@ -334,6 +334,12 @@ async def _upload(context: Context, group: WorkingGroup, meeting: Meeting) -> Re
         raise context.refuse(
             "The protocol of #{number} is published already.", number=meeting.number
         )
+    elif protocol.status is ProtocolStatus.RUNNING:
+        raise context.refuse(
+            "The minutes of #{number} are still running. End them first with {command}.",
+            number=meeting.number,
+            command=end_minutes_command(context),
+        )
     _released(context, protocol)
     stem = file_stem(Translator(group.language), group, meeting)
     stored = [

@@ -377,13 +377,17 @@ async def test_an_uploaded_pdf_becomes_the_published_protocol(
 
 async def test_an_uploaded_docx_replaces_a_draft(bot: ConsoleBot, tmp_path: Path) -> None:
     await ag(bot)
-    await take_minutes(bot)
     buffer = io.BytesIO()
     document = docx.Document()
     document.add_paragraph("Protokoll Jour fixe – Beschlüsse der AG Innenstadt")
     document.save(buffer)
     upload = tmp_path / "protokoll.docx"
     upload.write_bytes(buffer.getvalue())
+    running = await bot.say("::now 2026-03-25T14:02", "/sitzung start", f"::file {upload}")
+    refused = await bot.say("/protokoll hochladen 1")
+    assert "Das Protokoll von #1 läuft noch. Beenden Sie es zuerst mit /sitzung ende." in refused
+    assert "hat begonnen" in running
+    await bot.say("/info Notiz", "/sitzung ende")
     done = await bot.say(f"::file {upload}", "/protokoll hochladen 1")
     assert f"[ag] file: {DOCX_NAME}" in done and ".pdf" not in done
     assert "Beschlüsse der AG Innenstadt" in docx_text(tmp_path / "files" / DOCX_NAME)
