@@ -391,3 +391,20 @@ async def test_an_uploaded_docx_replaces_a_draft(bot: ConsoleBot, tmp_path: Path
     done = await bot.say(f"::file {upload}", "/protokoll hochladen 1")
     assert f"[ag] file: {DOCX_NAME}" in done and ".pdf" not in done
     assert "Beschlüsse der AG Innenstadt" in docx_text(tmp_path / "files" / DOCX_NAME)
+
+
+async def test_the_deadline_follows_a_moved_meeting_and_reaches_a_coordinator_in_the_chat(
+    bot: ConsoleBot,
+) -> None:
+    await bot.say("::chat ag", "::admin", "/einrichten AG Innenstadt", "::noadmin")  # no /start
+    await bot.say("/termin Jour fixe | 27.3. 14 Uhr")
+    await bot.say("/termin verschieben 1 30.3. 14 Uhr")
+    assert "📝" not in await bot.say("::now 2026-04-03T09:00")  # the old deadline's day before
+    reminded = messages(await bot.say("::now 2026-04-05T09:00"))
+    due = [m for m in reminded if "📝" in m]
+    assert due == [
+        "[ag] 📝 you, das Protokoll von Jour fixe (#1, Mo, 30.03.2026) ist morgen fällig.\n"
+        "  Stand: noch nicht begonnen, fällig am Mo, 06.04.2026\n"
+        "  Geben Sie das Protokoll mit /protokoll freigeben 1 frei, oder laden Sie eine Datei "
+        "mit /protokoll hochladen 1 hoch."
+    ]
