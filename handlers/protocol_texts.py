@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -105,19 +106,7 @@ async def build_document(
         return names[person_id]
 
     # Texts in the AG's language, whoever asked for the document.
-    own = Context(
-        session=session,
-        message=context.message,
-        person=context.person,
-        group=group,
-        role=context.role,
-        level=context.level,
-        translator=translator,
-        clock=context.clock,
-        settings=context.settings,
-        registry=context.registry,
-        prefix=context.prefix,
-    )
+    own = replace(context, translator=translator, _refs={})
     topics: list[doc.Topic] = [doc.Topic(0, "")]
     topic_entries: dict[int, list[doc.Entry]] = {0: []}
     decisions: list[doc.Entry] = []
@@ -148,7 +137,8 @@ async def build_document(
             item_number=entry.item_id,
             corrected=entry.corrected_at is not None,
         )
-        topic_entries.setdefault(entry.topic, []).append(made)
+        # An entry whose TOP is gone (never expected) stays in the protocol, before the TOPs.
+        topic_entries.get(entry.topic, topic_entries[0]).append(made)
         if entry.kind is ProtocolEntryKind.DECISION:
             decisions.append(made)
     finished = [
