@@ -31,7 +31,9 @@ from reminders.addressing import (
     outgoing_to,
     reply_for,
 )
+from reminders.budget import render_budget
 from reminders.digest import render_digest
+from reminders.protocols import render_protocol_delivery, render_protocol_due
 from reminders.recurrence import next_occurrence
 from storage.models import (
     ActionItem,
@@ -56,6 +58,12 @@ async def render(session: AsyncSession, env: RenderEnvironment, row: Reminder) -
         return await _task(session, env, row)
     if row.kind is ReminderKind.PERSONAL:
         return await _personal(session, env, row)
+    if row.kind is ReminderKind.PROTOCOL_DUE:
+        return await render_protocol_due(session, env, row)
+    if row.kind is ReminderKind.PROTOCOL:
+        return await render_protocol_delivery(session, env, row)
+    if row.kind is ReminderKind.BUDGET:
+        return await render_budget(session, env, row)
     return await render_digest(session, env, row)
 
 

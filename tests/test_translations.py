@@ -17,7 +17,7 @@ KEYWORDS = {"t": None, "tn": (1, 2), "N_": None, "reply": None, "refuse": None}
 
 def _extracted() -> set[str]:
     messages: set[str] = set()
-    for folder in ("bot", "core", "handlers", "reminders"):
+    for folder in ("bot", "core", "documents", "handlers", "reminders"):
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / folder, keywords=KEYWORDS, comment_tags=()
         ):
