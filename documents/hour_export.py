@@ -112,9 +112,11 @@ def render_xlsx(
     entries.append([title])
     entries.append(_bold_row(entries, [t(heading) for heading in _HEADINGS]))
     totals = HourTotals()
+    # Styled cells cost several times a plain value, and an export may have 100,000 rows:
+    # only dates and hours get a format, and only text that looks like a formula a cell.
     for row in rows:
         totals.add(row)
-        # A date cell; openpyxl's types ask for a datetime, Excel shows it as a date.
+        # openpyxl's types ask for a datetime; with the format Excel shows a date.
         day = WriteOnlyCell(entries, value=datetime.combine(row.day, time()))
         day.number_format = _DATE_FORMAT
         amount = WriteOnlyCell(entries, value=row.minutes / 60)
@@ -123,10 +125,10 @@ def render_xlsx(
             [
                 row.number,
                 day,
-                _text(entries, row.person),
-                _text(entries, row.project),
+                _plain(entries, row.person),
+                _plain(entries, row.project),
                 amount,
-                _text(entries, row.description),
+                _plain(entries, row.description),
             ]
         )
     _totals_sheet(workbook, totals, title, translator)
@@ -188,6 +190,11 @@ def _changes_sheet(
                 _text(sheet, change.detail),
             ]
         )
+
+
+def _plain(sheet: WriteOnlyWorksheet, value: str) -> str | Cell:
+    """The text as it is, or a text cell where openpyxl would take it for a formula."""
+    return _text(sheet, value) if value.startswith("=") else value
 
 
 def _text(sheet: WriteOnlyWorksheet, value: str) -> Cell:

@@ -7,13 +7,14 @@ Totals are summed by the database (``storage.hours.totals``).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from core.errors import UsageError
-from core.i18n import N_
+from core.i18n import N_, Translator
 from core.messages import OutgoingFile, Reply, ReplyBuilder, bold
 from documents.hour_export import ChangeRow, HourRow, render_csv, render_xlsx
 from handlers.context import Context
@@ -33,6 +34,8 @@ _PERIOD_EXAMPLES = "Monat, Jahr, Vormonat, März, 03/2026, 2026, Q1, von 1.1. bi
 # Changes listed in a report; the export has all of them.
 _CHANGES_SHOWN = 10
 _CHANGE_NAMES = {HourEventKind.CHANGED: N_("changed"), HourEventKind.DELETED: N_("deleted")}
+
+_XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Subcommand = Callable[[Context, str], Awaitable[Reply]]
 
@@ -149,12 +152,13 @@ async def _report_lines(
         )
     reply.add(context.t("By project:"))
     one_year = period.start.year == period.end.year
-    budgets = await hours.budgets_of(context.session, group.id, period.start.year)
+    year = period.start.year
+    budgets = await hours.budgets_of(context.session, group.id, year) if one_year else {}
+    used = await hours.used_by_project(context.session, group.id, year) if budgets else {}
     for pid, minutes in sorted(per_project.items(), key=lambda pair: projects[pair[0]].casefold()):
         line = f"• {projects[pid]}: {format_minutes(minutes)} h"
-        if one_year and pid in budgets:
-            used = await hours.used_in_year(context.session, pid, period.start.year)
-            line += " – " + budget_text(context, group, period.start.year, used, budgets[pid])
+        if pid in budgets:
+            line += " – " + budget_text(context, group, year, used.get(pid, 0), budgets[pid])
         reply.add("{line}", line=line)
     total = sum(per_person.values())
     reply.add(
@@ -211,7 +215,8 @@ async def export(context: Context, args: str) -> Reply:
     zone = ZoneInfo(group.timezone)
     rows = [
         HourRow(row.entry_id, row.work_date, row.person, row.project, row.minutes, row.description)
-        async for row in hours.export_rows(context.session, group.id, period.start, period.end)
+        async for chunk in hours.export_rows(context.session, group.id, period.start, period.end)
+        for row in chunk
     ]
     start, end = _moments(group, period)
     changes = [
@@ -236,17 +241,17 @@ async def export(context: Context, args: str) -> Reply:
         count=len(rows),
         hours=format_minutes(sum(row.minutes for row in rows)),
     )
-    reply.files.append(
-        OutgoingFile(f"{stem}.csv", render_csv(rows, context.translator), "text/csv")
-    )
-    reply.files.append(
-        OutgoingFile(
-            f"{stem}.xlsx",
-            render_xlsx(rows, changes, title, context.translator),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    )
+    # Seconds of work for a big year: in a thread, so the bot keeps answering other chats.
+    csv_file, xlsx_file = await asyncio.to_thread(_render, rows, changes, title, context.translator)
+    reply.files.append(OutgoingFile(f"{stem}.csv", csv_file, "text/csv"))
+    reply.files.append(OutgoingFile(f"{stem}.xlsx", xlsx_file, _XLSX_TYPE))
     return reply.build()
+
+
+def _render(
+    rows: list[HourRow], changes: list[ChangeRow], title: str, translator: Translator
+) -> tuple[bytes, bytes]:
+    return render_csv(rows, translator), render_xlsx(rows, changes, title, translator)
 
 
 def _file_stem(word: str, group_name: str, period: Period) -> str:

@@ -142,10 +142,10 @@ async def projects_command(context: Context, args: str) -> Reply:
             example=f"{context.command_word('projekt')} Pilotprojekt budget 360",
         ).build()
     budgets = await hours.budgets_of(context.session, group.id, year)
+    used = await hours.used_by_project(context.session, group.id, year)
     reply = context.reply("Projects of {group}:", group=bold(group.name))
     for project in projects:
-        used = await hours.used_in_year(context.session, project.id, year)
-        line = budget_text(context, group, year, used, budgets.get(project.id))
+        line = budget_text(context, group, year, used.get(project.id, 0), budgets.get(project.id))
         marker = context.t(" (default)") if project.is_default else ""
         reply.add("• {name}{marker} – {line}", name=bold(project.name), marker=marker, line=line)
     return reply.build()

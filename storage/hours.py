@@ -173,6 +173,20 @@ async def used_in_year(session: AsyncSession, project_id: int, year: int) -> int
     return int(used or 0)
 
 
+async def used_by_project(session: AsyncSession, group_id: int, year: int) -> dict[int, int]:
+    """Minutes used per project of the AG in ``year``, in one scan of the year's totals."""
+    rows = await session.execute(
+        select(HourTotal.project_id, func.sum(HourTotal.minutes))
+        .where(
+            HourTotal.group_id == group_id,
+            HourTotal.month >= date(year, 1, 1),
+            HourTotal.month < date(year + 1, 1, 1),
+        )
+        .group_by(HourTotal.project_id)
+    )
+    return {project_id: int(minutes) for project_id, minutes in rows}
+
+
 # --- entries ---------------------------------------------------------------------------------
 
 
@@ -467,8 +481,12 @@ class ExportRow:
 
 async def export_rows(
     session: AsyncSession, group_id: int, start: date, end: date, chunk: int = 5000
-) -> AsyncIterator[ExportRow]:
-    """The AG's entries from ``start`` to ``end`` in date order, streamed in chunks."""
+) -> AsyncIterator[list[ExportRow]]:
+    """The AG's entries from ``start`` to ``end`` in date order, streamed in chunks.
+
+    Chunks, not rows: each step of an async iterator costs a switch into the driver's
+    greenlet, about a second for 100,000 single rows.
+    """
     result = await session.stream(
         select(
             HourEntry.id,
@@ -488,8 +506,8 @@ async def export_rows(
         .order_by(HourEntry.work_date, Person.sort_name, HourEntry.id)
         .execution_options(yield_per=chunk)
     )
-    async for row in result:
-        yield ExportRow(*row)
+    async for partition in result.partitions():
+        yield [ExportRow(*row) for row in partition]
 
 
 async def changes_between(

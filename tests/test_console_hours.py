@@ -383,3 +383,16 @@ async def test_linked_accounts_count_their_hours_once(bot: ConsoleBot) -> None:
     assert "Summe: 6:00 h (0,8 TW) in 3 Einträgen" in out
     out = await bot.say("::user ben", "/stunden")
     assert year_total(out) == "6:00"
+
+
+async def test_long_texts_and_the_tagewerk_setting_are_checked(bot: ConsoleBot) -> None:
+    await ag(bot)
+    out = await bot.say("::user ben", "/stunden 2 " + "x" * 501)
+    assert "Eine Beschreibung darf höchstens 500 Zeichen lang sein." in out
+    out = await bot.say("::user anna", "/projekt " + "P" * 101)
+    assert "Ein Projektname darf höchstens 100 Zeichen lang sein." in out
+    out = await bot.say("/einstellungen tagewerk 20")
+    assert "20 ist keine Stundenzahl für ein Tagewerk. Beispiele: 8, 7,8, 7:48." in out
+    out = await bot.say("/einstellungen tagewerk 7:48")
+    assert "Ein Tagewerk (TW): 7:48 h" in out
+    assert year_total(await bot.say("::user ben", "/stunden")) == "0:00"
