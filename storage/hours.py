@@ -148,9 +148,15 @@ async def crossed_thresholds(
     """(budget, used minutes, threshold) when bookings just reached a threshold not told yet.
 
     Marks the threshold as told, so it is returned once; a jump past several thresholds
-    returns the highest.
+    returns the highest. The budget row is locked first (PostgreSQL), so two bookings at
+    the same moment cannot both tell the same threshold.
     """
-    budget = await budget_of(session, project_id, year)
+    budget = await session.scalar(
+        select(ProjectBudget)
+        .where(ProjectBudget.project_id == project_id, ProjectBudget.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if budget is None or budget.minutes <= 0:
         return None
     used = await used_in_year(session, project_id, year)
