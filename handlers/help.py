@@ -68,7 +68,9 @@ def _details(context: Context, word: str) -> Reply:
     reply.add(
         context.t("Also works as: {words}"),
         words=", ".join(
-            f"{context.prefix}{w}" for w in (command.name, command.alias, *command.hidden_aliases)
+            # dict.fromkeys: each word once, in order (/info is German and English alike).
+            f"{context.prefix}{w}"
+            for w in dict.fromkeys((command.name, command.alias, *command.hidden_aliases))
         ),
     )
     reply.add(

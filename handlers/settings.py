@@ -143,7 +143,10 @@ COMMANDS = [
         name="einstellungen",
         alias="settings",
         usage=N_("[reminders 2d,1h|off] [digest on|off] [protocol <days>] [tagewerk <hours>]"),
-        summary=N_("Shows or changes the AG's settings: reminders before meetings, digest."),
+        summary=N_(
+            "Shows or changes the AG's settings: reminders before meetings, digest, protocol "
+            "deadline, Tagewerk."
+        ),
         details=N_(
             "Examples: /einstellungen erinnerungen 2d,1h — /einstellungen erinnerungen aus — "
             "/einstellungen wochenuebersicht aus — /einstellungen protokollfrist 7 (protocols are "

@@ -93,6 +93,7 @@ _KIND_NAMES = {
     ReminderKind.DIGEST: N_("weekly overview"),
     ReminderKind.PROTOCOL_DUE: N_("protocol deadline reminder"),
     ReminderKind.PROTOCOL: N_("protocol delivery"),
+    ReminderKind.BUDGET: N_("budget notice"),
 }
 
 

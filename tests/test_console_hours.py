@@ -14,7 +14,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlalchemy import update
 
+from storage.models import Reminder, ReminderKind, ReminderStatus
 from tests.harness import ConsoleBot
 from tests.test_console_language_and_linking import code_in
 
@@ -396,3 +398,22 @@ async def test_long_texts_and_the_tagewerk_setting_are_checked(bot: ConsoleBot) 
     out = await bot.say("/einstellungen tagewerk 7:48")
     assert "Ein Tagewerk (TW): 7:48 h" in out
     assert year_total(await bot.say("::user ben", "/stunden")) == "0:00"
+
+
+async def test_an_undelivered_budget_notice_shows_in_the_weekly_overview(
+    bot: ConsoleBot,
+) -> None:
+    await ag(bot)
+    await bot.say("::dm", "/start", "::chat ag", "/projekt Pilot budget 1")
+    await bot.say("::user ben", "/stunden 1 für Pilot: alles")
+    # The messenger refused the notice for good (the coordinator blocked the bot, say).
+    async with bot.app.sessions() as session, session.begin():
+        await session.execute(
+            update(Reminder)
+            .where(Reminder.kind == ReminderKind.BUDGET)
+            .values(status=ReminderStatus.FAILED, last_error="Forbidden: bot was blocked")
+        )
+    await bot.say("::now 2026-03-29T12:00")  # the daily planning plans Monday's overview
+    digest = await bot.say("::now 2026-03-30T08:00")
+    assert "Nicht zugestellte Erinnerungen (1):" in digest
+    assert "Budget-Hinweis: Forbidden: bot was blocked" in digest
