@@ -18,7 +18,14 @@ from core.messages import Choice, Reply, ReplyBuilder, Span, bold
 from handlers.context import Context
 from handlers.meeting_texts import find_meeting
 from handlers.mentions import resolve_member
-from handlers.protocol_texts import due_text_of, end_minutes_command, protocol_word
+from handlers.protocol_texts import (
+    Minutes,
+    due_text_of,
+    end_minutes_command,
+    protocol_word,
+    running_minutes,
+    told,
+)
 from handlers.task_texts import due_text, require_member
 from storage import meetings, protocols, tasks
 from storage.models import (
@@ -46,6 +53,36 @@ _KIND_NAMES = {
 }
 
 
+class _EndedNow(Exception):
+    """The minutes a command wanted had outlived their meeting and were ended just now."""
+
+    def __init__(self, minutes: Minutes) -> None:
+        super().__init__()
+        self.minutes = minutes
+
+
+def _touching(
+    handler: Callable[[Context, str], Awaitable[Reply]],
+) -> Callable[[Context, str], Awaitable[Reply]]:
+    """A minutes command that, finding only stale minutes, tells that they were ended.
+
+    That answer is no refusal: the minutes' end is kept, so the chat is told once.
+    """
+
+    async def wrapped(context: Context, args: str) -> Reply:
+        try:
+            return await handler(context, args)
+        except _EndedNow as ended:
+            reply = context.reply(
+                "No minutes are being taken in {group}. A coordinator starts them with {command}.",
+                group=context.require_group().name,
+                command=f"{context.command_word('sitzung')} start",
+            )
+            return told(context, ended.minutes, reply.build())
+
+    return wrapped
+
+
 # --- /sitzung start | ende ------------------------------------------------------------------
 
 
@@ -67,19 +104,25 @@ def _require_coordinator(context: Context) -> None:
 
 
 async def _start(context: Context, group: WorkingGroup, word: str) -> Reply:
-    running = await protocols.running_for_group(context.session, group.id)
-    if running is not None:
-        meeting = await context.session.get(Meeting, running.meeting_id)
-        assert meeting is not None
+    minutes = await running_minutes(context, group)
+    if minutes.meeting is not None:
         raise context.refuse(
             "The minutes of {title} (#{number}) are running already. End them with {command}.",
-            title=meeting.title,
-            number=meeting.number,
+            title=minutes.meeting.title,
+            number=minutes.meeting.number,
             command=end_minutes_command(context),
         )
     meeting = await find_meeting(context, group, word) if word else await _today(context, group)
     if meeting.status is MeetingStatus.CANCELLED:
         raise context.refuse("Meeting #{number} is cancelled.", number=meeting.number)
+    if context.now() >= protocols.running_until(meeting, group):
+        raise context.refuse(
+            "Meeting #{number} is over; its minutes are no longer taken in the chat. "
+            "Correct the draft with {correct} or upload the protocol with {upload}.",
+            number=meeting.number,
+            correct=f"{protocol_word(context, 'correct')} {meeting.number} …",
+            upload=f"{protocol_word(context, 'upload')} {meeting.number}",
+        )
     protocol = await protocols.of_meeting(context.session, meeting.id)
     if protocol is not None and protocol.status is ProtocolStatus.PUBLISHED:
         raise context.refuse(
@@ -122,7 +165,7 @@ async def _start(context: Context, group: WorkingGroup, word: str) -> Reply:
         end=end_minutes_command(context),
     )
     await _offer_next_topic(context, meeting, protocol, reply)
-    return reply.build()
+    return told(context, minutes, reply.build())
 
 
 async def _today(context: Context, group: WorkingGroup) -> Meeting:
@@ -227,15 +270,16 @@ async def summary_lines(
 
 async def _running(context: Context, group: WorkingGroup) -> tuple[Protocol, Meeting]:
     """The AG's running minutes and their meeting; refuses when none run."""
-    protocol = await protocols.running_for_group(context.session, group.id)
-    if protocol is None:
+    minutes = await running_minutes(context, group)
+    if minutes.ended is not None:
+        raise _EndedNow(minutes)
+    protocol, meeting = minutes.protocol, minutes.meeting
+    if protocol is None or meeting is None:
         raise context.refuse(
             "No minutes are being taken in {group}. A coordinator starts them with {command}.",
             group=group.name,
             command=f"{context.command_word('sitzung')} start",
         )
-    meeting = await context.session.get(Meeting, protocol.meeting_id)
-    assert meeting is not None
     return protocol, meeting
 
 
@@ -434,7 +478,7 @@ COMMANDS = [
             "everyone in the AG notes with /top, /info, /beschluss, /aufgabe and /anwesend. "
             "Ending posts a summary; the protocol is then a draft."
         ),
-        handler=minutes_command,
+        handler=_touching(minutes_command),
         permission=Permission.MEMBER,
         where=Where.GROUP,
         needs_group=True,
@@ -445,7 +489,7 @@ COMMANDS = [
         usage=N_("[title]"),
         summary=N_("Opens the next TOP of the minutes (without a title: the next agenda point)."),
         details="",
-        handler=topic_command,
+        handler=_touching(topic_command),
         permission=Permission.MEMBER,
         where=Where.GROUP,
         needs_group=True,
@@ -456,7 +500,7 @@ COMMANDS = [
         usage=N_("<text>"),
         summary=N_("Notes something in the minutes under the current TOP."),
         details="",
-        handler=_noting(ProtocolEntryKind.INFO),
+        handler=_touching(_noting(ProtocolEntryKind.INFO)),
         permission=Permission.MEMBER,
         where=Where.GROUP,
         needs_group=True,
@@ -467,7 +511,7 @@ COMMANDS = [
         usage=N_("<text>"),
         summary=N_("Notes a decision in the minutes."),
         details="",
-        handler=_noting(ProtocolEntryKind.DECISION),
+        handler=_touching(_noting(ProtocolEntryKind.DECISION)),
         permission=Permission.MEMBER,
         where=Where.GROUP,
         needs_group=True,
@@ -481,7 +525,7 @@ COMMANDS = [
             "Proposed are the members who answered yes and those who wrote in the minutes: "
             "/anwesend vorschlag takes them all."
         ),
-        handler=present_command,
+        handler=_touching(present_command),
         permission=Permission.MEMBER,
         where=Where.GROUP,
         needs_group=True,
@@ -492,7 +536,7 @@ COMMANDS = [
         usage="",
         summary=N_("Removes your last entry of the running minutes."),
         details="",
-        handler=undo_command,
+        handler=_touching(undo_command),
         permission=Permission.MEMBER,
         where=Where.GROUP,
         needs_group=True,

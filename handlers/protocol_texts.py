@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from core.i18n import N_, Translator
-from core.messages import OutgoingFile
+from core.messages import OutgoingFile, Reply, bold, fmt
 from core.timefmt import format_day, format_moment, format_time
 from documents import protocol as doc
 from documents.protocol_docx import render_docx
@@ -53,6 +53,50 @@ STATUS_NAMES = {
     ProtocolStatus.DRAFT: N_("draft"),
     ProtocolStatus.PUBLISHED: N_("published"),
 }
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """The AG's running minutes (None: none run) and the stale ones just ended, if any."""
+
+    protocol: Protocol | None = None
+    meeting: Meeting | None = None
+    ended: Meeting | None = None
+
+
+async def running_minutes(context: Context, group: WorkingGroup) -> Minutes:
+    """The AG's running minutes; minutes that outlived their meeting become a draft now.
+
+    Call it before anything else reads the minutes: ending them here (and telling the chat
+    with ``told``) happens once, in the first command that commits afterwards.
+    """
+    protocol = await protocols.running_for_group(context.session, group.id)
+    if protocol is None:
+        return Minutes()
+    meeting = await context.session.get(Meeting, protocol.meeting_id)
+    assert meeting is not None
+    until = protocols.running_until(meeting, group)
+    if context.now() < until:
+        return Minutes(protocol, meeting)
+    protocol.status = ProtocolStatus.DRAFT
+    protocol.ended_at = until
+    await context.session.flush()
+    return Minutes(ended=meeting)
+
+
+def told(context: Context, minutes: Minutes, reply: Reply) -> Reply:
+    """``reply``, headed by the news that stale minutes were ended (if they were)."""
+    if minutes.ended is None:
+        return reply
+    notice = fmt(
+        context.t(
+            "The minutes of {title} (#{number}) were ended automatically after the meeting; "
+            "the protocol is a draft now."
+        ),
+        title=bold(minutes.ended.title),
+        number=minutes.ended.number,
+    )
+    return replace(reply, lines=(*notice, (), *reply.lines))
 
 
 def due_text_of(context: Context, meeting: Meeting, group: WorkingGroup) -> str:

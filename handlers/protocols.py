@@ -27,7 +27,9 @@ from handlers.protocol_texts import (
     outgoing,
     protocol_word,
     render_files,
+    running_minutes,
     status_text,
+    told,
 )
 from handlers.task_texts import require_member
 from storage import groups, protocols, reminders, tasks
@@ -54,6 +56,11 @@ _UPLOAD_WORDS = {"hochladen", "upload"}
 async def protocol_command(context: Context, args: str) -> Reply:
     group = context.require_group()
     require_member(context, group)
+    minutes = await running_minutes(context, group)
+    return told(context, minutes, await _protocol(context, group, args))
+
+
+async def _protocol(context: Context, group: WorkingGroup, args: str) -> Reply:
     word, _, rest = args.strip().partition(" ")
     folded = word.casefold()
     if folded in _CORRECT_WORDS | _PUBLISH_WORDS | _UPLOAD_WORDS:
@@ -358,6 +365,7 @@ async def protocols_command(context: Context, args: str) -> Reply:
     require_member(context, group)
     if args.strip():
         raise UsageError()
+    minutes = await running_minutes(context, group)
     rows = await protocols.meetings_with_protocols(context.session, [group.id], context.now())
     reply = context.reply("Protocols of {group}:", group=bold(group.name))
     if not rows:
@@ -387,7 +395,7 @@ async def protocols_command(context: Context, args: str) -> Reply:
     if len(rows) > LIST_LENGTH:
         reply.add(context.t("… and {count} earlier meetings."), count=len(rows) - LIST_LENGTH)
     reply.add(context.t("A protocol: {command}"), command=f"{context.command_word('protokoll')} #N")
-    return reply.build()
+    return told(context, minutes, reply.build())
 
 
 COMMANDS = [

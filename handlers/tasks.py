@@ -17,6 +17,7 @@ from core.messages import Reply, ReplyBuilder, Span, bold, join_spans, mention
 from core.timefmt import format_moment
 from handlers.context import Context
 from handlers.mentions import resolve_member
+from handlers.protocol_texts import running_minutes, told
 from handlers.task_texts import (
     STATUS_NAMES,
     FoundItem,
@@ -89,7 +90,8 @@ async def _create(context: Context, args: str) -> Reply:
     if not assignees and not coordinator:
         assignees = [context.person]
     # While the AG's minutes run, the task is one of the meeting's action items.
-    minutes = await protocols.running_for_group(context.session, group.id)
+    running = await running_minutes(context, group)
+    minutes = running.protocol
     item = await tasks.add_item(
         context.session,
         NewItem(
@@ -132,7 +134,7 @@ async def _create(context: Context, args: str) -> Reply:
             topic=entry.topic,
         )
     reply.choices.append(done_choice(context, item.id))
-    return reply.build()
+    return told(context, running, reply.build())
 
 
 async def _mentioned_members(context: Context, group: WorkingGroup) -> list[Person]:

@@ -31,6 +31,9 @@ from storage.models import (
 
 # A protocol due on a day is due until the end of that day in the AG's time zone.
 END_OF_DAY = time(23, 59, 59)
+# Minutes nobody ended run until the end of the meeting's day, or this long after the
+# meeting's end when that is later (an evening meeting that runs past midnight).
+MINUTES_GRACE = timedelta(hours=4)
 
 
 # --- the deadline ----------------------------------------------------------------------------
@@ -48,6 +51,15 @@ def due_end(meeting: Meeting, group: WorkingGroup) -> datetime:
     return datetime.combine(due_day(meeting, group), END_OF_DAY, zone).astimezone(UTC)
 
 
+def running_until(meeting: Meeting, group: WorkingGroup) -> datetime:
+    """The moment (UTC) after which the meeting's minutes no longer count as running."""
+    zone = ZoneInfo(group.timezone)
+    day = meeting.starts_at.astimezone(zone).date()
+    midnight = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC)
+    end = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+    return max(midnight, end + MINUTES_GRACE)
+
+
 # --- the protocol row ------------------------------------------------------------------------
 
 
@@ -56,7 +68,10 @@ async def of_meeting(session: AsyncSession, meeting_id: int) -> Protocol | None:
 
 
 async def running_for_group(session: AsyncSession, group_id: int) -> Protocol | None:
-    """The AG's minutes being taken now, if any (at most one at a time)."""
+    """The AG's minutes marked as running, if any (at most one at a time).
+
+    They may have outlived their meeting (``running_until``); handlers end such minutes.
+    """
     return await session.scalar(
         select(Protocol)
         .where(Protocol.group_id == group_id, Protocol.status == ProtocolStatus.RUNNING)

@@ -408,3 +408,40 @@ async def test_the_deadline_follows_a_moved_meeting_and_reaches_a_coordinator_in
         "  Geben Sie das Protokoll mit /protokoll freigeben 1 frei, oder laden Sie eine Datei "
         "mit /protokoll hochladen 1 hoch."
     ]
+
+
+# --- forgotten minutes ------------------------------------------------------------------------
+
+
+async def test_forgotten_minutes_end_after_the_meeting_day_and_the_chat_is_told_once(
+    bot: ConsoleBot,
+) -> None:
+    await ag(bot)
+    await bot.say("::now 2026-03-25T14:02", "/sitzung start", "/top")
+    late = await bot.say("::now 2026-03-25T23:30", "/info Noch am selben Abend")
+    assert "Info 1 (TOP 1): Noch am selben Abend" in late  # the meeting's day is not over
+    await bot.say("::now 2026-04-10T10:00")  # reminders due meanwhile
+    task = await bot.say("/aufgabe Steuererklärung prüfen bis 30.5.")
+    assert task.startswith(
+        "[ag] Das Protokoll von Jour fixe (#1) wurde nach dem Termin automatisch beendet"
+    )
+    assert "Aufgabe #1 angelegt: Steuererklärung prüfen" in task
+    assert "Im Protokoll" not in task
+    assert "Aus dem Termin" not in await bot.say("/aufgabe #1")
+    info = await bot.say("/info Etwas")
+    assert "In AG Innenstadt wird gerade kein Protokoll geführt." in info
+    assert "automatisch beendet" not in info  # told once
+    assert "Stand: Entwurf" in await bot.say("/protokoll 1")
+
+
+async def test_touching_stale_minutes_with_a_minutes_command_ends_them(bot: ConsoleBot) -> None:
+    await ag(bot)
+    await bot.say("::now 2026-03-25T14:02", "/sitzung start", "/top")
+    await bot.say("::now 2026-03-26T09:00")
+    touched = await bot.say("::user ben", "/info Vergessen")
+    assert "Das Protokoll von Jour fixe (#1) wurde nach dem Termin automatisch beendet" in touched
+    assert "In AG Innenstadt wird gerade kein Protokoll geführt." in touched
+    assert "automatisch" not in await bot.say("/info Noch einmal")
+    assert "Entwurf" in await bot.say("::user you", "/protokolle")
+    over = await bot.say("/sitzung start 1")
+    assert "Termin #1 ist vorbei" in over
