@@ -35,6 +35,7 @@ from handlers.task_texts import require_member
 from storage import groups, protocols, reminders, tasks
 from storage.models import (
     Meeting,
+    MeetingStatus,
     Protocol,
     ProtocolEntryKind,
     ProtocolStatus,
@@ -75,12 +76,23 @@ async def _protocol(context: Context, group: WorkingGroup, args: str) -> Reply:
         if text.strip():
             raise UsageError()
         if folded in _PUBLISH_WORDS:
+            _require_held(context, meeting)
             return await _publish(context, group, meeting)
+        _require_held(context, meeting)
         return await _upload(context, group, meeting)
     if rest or (word and meeting_number(word) is None):
         raise UsageError()
     meeting = await find_meeting(context, group, word) if word else await _last(context, group)
     return await _get(context, group, meeting)
+
+
+def _require_held(context: Context, meeting: Meeting) -> None:
+    """Refuses for a cancelled meeting: it gets no protocol, so nothing would be delivered."""
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise context.refuse(
+            "Meeting #{number} is cancelled, so it has no protocol to ask for, publish or upload.",
+            number=meeting.number,
+        )
 
 
 async def _last(context: Context, group: WorkingGroup) -> Meeting:
@@ -107,6 +119,7 @@ async def _get(context: Context, group: WorkingGroup, meeting: Meeting) -> Reply
         )
         reply.files.extend(outgoing(await protocols.documents(context.session, protocol.id)))
         return reply.build()
+    _require_held(context, meeting)
     if meeting.starts_at > context.now():
         raise context.refuse("Meeting #{number} has not taken place yet.", number=meeting.number)
     reply = context.reply(
@@ -210,6 +223,8 @@ async def _unpublished(context: Context, meeting: Meeting) -> Protocol:
 
 
 async def _publish(context: Context, group: WorkingGroup, meeting: Meeting) -> Reply:
+    if meeting.starts_at > context.now():
+        raise context.refuse("Meeting #{number} has not taken place yet.", number=meeting.number)
     protocol = await _unpublished(context, meeting)
     if protocol.status is ProtocolStatus.RUNNING:
         raise context.refuse(

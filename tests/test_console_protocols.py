@@ -445,3 +445,32 @@ async def test_touching_stale_minutes_with_a_minutes_command_ends_them(bot: Cons
     assert "Entwurf" in await bot.say("::user you", "/protokolle")
     over = await bot.say("/sitzung start 1")
     assert "Termin #1 ist vorbei" in over
+
+
+# --- cancelled and future meetings ------------------------------------------------------------
+
+
+async def test_a_cancelled_meeting_takes_no_requests_publishing_or_uploads(
+    bot: ConsoleBot, tmp_path: Path
+) -> None:
+    await ag(bot)
+    await bot.say("::now 2026-03-25T13:50", "/sitzung start", "/info Notiz", "/sitzung ende")
+    assert "Abgesagt" in await bot.say("/termin absagen 1")
+    await bot.say("::now 2026-03-25T16:00")
+    asked = await bot.say("::user ben", "/protokoll 1")
+    assert "Termin #1 ist abgesagt; es gibt kein Protokoll" in asked
+    assert "Vorgemerkt" not in asked
+    assert "Anforderung" not in await bot.say("/protokolle")
+    assert "ist abgesagt" in await bot.say("::user you", "/protokoll freigeben 1")
+    upload = tmp_path / "protokoll.pdf"
+    upload.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    assert "ist abgesagt" in await bot.say(f"::file {upload}", "/protokoll hochladen 1")
+    assert "veröffentlicht" not in await bot.say("/protokolle")
+
+
+async def test_a_protocol_is_not_published_before_the_meeting_began(bot: ConsoleBot) -> None:
+    await ag(bot)
+    await bot.say("::now 2026-03-25T13:50", "/sitzung start", "/info Notiz", "/sitzung ende")
+    early = await bot.say("/protokoll freigeben 1")
+    assert "Termin #1 hat noch nicht stattgefunden." in early
+    assert "ist veröffentlicht" in await bot.say("::now 2026-03-25T14:01", "/protokoll freigeben 1")
