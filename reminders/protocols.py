@@ -3,6 +3,7 @@ published protocol for everyone who asked for it, and the digest's overdue proto
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,7 @@ from storage.models import (
 )
 from storage.reminders import DAY_BEFORE
 
+log = logging.getLogger(__name__)
 # The digest lists protocols of meetings up to this long ago that are overdue.
 OVERDUE_WINDOW = timedelta(days=90)
 _DUE_TEXTS = {
@@ -70,9 +72,16 @@ async def render_protocol_due(
         return None
     if await groups.role_in(session, group.id, row.person_id) is not Role.COORDINATOR:
         return None
-    reminded_on = row.due_at.astimezone(ZoneInfo(group.timezone)).date()
-    if reminded_on + timedelta(days=row.offset_minutes) != protocols.due_day(meeting, group):
+    zone = ZoneInfo(group.timezone)
+    reminded_on = row.due_at.astimezone(zone).date()
+    due = protocols.due_day(meeting, group)
+    if reminded_on + timedelta(days=row.offset_minutes) != due:
         return None  # the deadline moved (meeting or setting changed); its own rows remind
+    today = env.clock.now().astimezone(zone).date()
+    if today > due or (row.offset_minutes == DAY_BEFORE and today >= due):
+        # Sent late (the bot was down): "due tomorrow" or "due today" would be wrong now.
+        log.info("reminder %s withdrawn: the protocol's due day %s has passed it", row.id, due)
+        return None
     address = await address_of(session, env, row, group)
     if address is None:
         return None

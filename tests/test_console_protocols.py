@@ -474,3 +474,18 @@ async def test_a_protocol_is_not_published_before_the_meeting_began(bot: Console
     early = await bot.say("/protokoll freigeben 1")
     assert "Termin #1 hat noch nicht stattgefunden." in early
     assert "ist veröffentlicht" in await bot.say("::now 2026-03-25T14:01", "/protokoll freigeben 1")
+
+
+async def test_deadline_reminders_that_come_too_late_are_withdrawn(bot: ConsoleBot) -> None:
+    await ag(bot)
+    await take_minutes(bot)
+    # Down from before the day-before reminder until the due day: only "due today" comes.
+    on_the_day = [m for m in messages(await bot.say("::now 2026-04-01T10:00")) if "📝" in m]
+    assert len(on_the_day) == 1 and "ist heute fällig." in on_the_day[0]
+
+
+async def test_no_deadline_reminder_after_the_due_day(bot: ConsoleBot) -> None:
+    await ag(bot)
+    await take_minutes(bot)
+    assert "📝" not in await bot.say("::now 2026-04-02T00:30")
+    assert "überfällig seit Mi, 01.04.2026" in await bot.say("/protokolle")
