@@ -82,16 +82,18 @@ async def _create(context: Context, args: str) -> Reply:
         raise context.refuse("A task may be at most {limit} characters long.", limit=MAX_TEXT)
     coordinator = await is_coordinator(context, group)
     assignees = await _mentioned_members(context, group)
-    if not coordinator and any(person.id != context.person.id for person in assignees):
+    # While the AG's minutes run, the task is one of the meeting's action items, and any
+    # member notes who takes it on.
+    running = await running_minutes(context, group)
+    minutes = running.protocol
+    others = any(person.id != context.person.id for person in assignees)
+    if not coordinator and minutes is None and others:
         raise context.refuse(
             "Only coordinators can assign tasks to others. Create it without a mention "
             "and it is yours."
         )
     if not assignees and not coordinator:
         assignees = [context.person]
-    # While the AG's minutes run, the task is one of the meeting's action items.
-    running = await running_minutes(context, group)
-    minutes = running.protocol
     item = await tasks.add_item(
         context.session,
         NewItem(

@@ -489,3 +489,18 @@ async def test_no_deadline_reminder_after_the_due_day(bot: ConsoleBot) -> None:
     await take_minutes(bot)
     assert "📝" not in await bot.say("::now 2026-04-02T00:30")
     assert "überfällig seit Mi, 01.04.2026" in await bot.say("/protokolle")
+
+
+async def test_members_note_action_items_for_others_only_while_the_minutes_run(
+    bot: ConsoleBot,
+) -> None:
+    await ag(bot)
+    await bot.say("::now 2026-03-25T14:02", "/sitzung start", "/top")
+    noted = await bot.say("::user ben", "/aufgabe Getränke @carla bis Freitag")
+    assert "Aufgabe #1 angelegt: Getränke" in noted
+    assert "Zuständig: @carla" in noted or "Zuständig: carla" in noted
+    assert "Im Protokoll: Eintrag 1 (TOP 1)" in noted
+    await bot.say("::user you", "/sitzung ende")
+    after = await bot.say("::user ben", "/aufgabe Plakate @carla")
+    assert "Nur Koordinierende können anderen Aufgaben zuweisen." in after
+    assert "Aufgabe #2" not in after
