@@ -119,7 +119,17 @@ async def add_entry(
     *,
     item_id: int | None = None,
 ) -> ProtocolEntry:
-    """A new line of the minutes, numbered after the last of its kind, under the current TOP."""
+    """A new line of the minutes, numbered after the last of its kind, under the current TOP.
+
+    The protocol row is locked first (PostgreSQL), so two entries noted at the same moment
+    cannot get the same number.
+    """
+    await session.scalar(
+        select(Protocol)
+        .where(Protocol.id == protocol.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     highest = await session.scalar(
         select(func.max(ProtocolEntry.number)).where(
             ProtocolEntry.protocol_id == protocol.id, ProtocolEntry.kind.in_(_numbering(kind))

@@ -4,8 +4,10 @@ deadline reminder rows, and merging persons who both appear in one protocol."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -91,6 +93,37 @@ async def test_tops_and_entries_are_numbered_apart_and_entries_go_under_the_curr
         assert [row.author_name for row in rows][:2] == ["anna", "anna"]
         assert (await protocols.running_for_group(session, ag)) is protocol
         assert (await protocols.of_meeting(session, first)) is protocol
+    await engine.dispose()
+
+
+async def test_entries_added_at_the_same_moment_get_different_numbers(database_url: str) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite lets one writer at a time; the race needs PostgreSQL")
+    engine, sessions, (ag, anna, ben, first, _) = await _setup(database_url)
+    async with sessions() as session, session.begin():
+        meeting = await meetings.by_number(session, ag, 1)
+        assert meeting is not None
+        protocol_id = (await protocols.create(session, meeting, ProtocolStatus.RUNNING)).id
+    numbered = asyncio.Event()
+
+    async def note(author: int, text: str, *, first_in: bool) -> int:
+        async with sessions() as session, session.begin():
+            if not first_in:
+                await numbered.wait()
+            protocol = await protocols.of_meeting(session, first)
+            assert protocol is not None and protocol.id == protocol_id
+            entry = await protocols.add_entry(
+                session, protocol, ProtocolEntryKind.INFO, text, author, NOW
+            )
+            if first_in:
+                numbered.set()
+                await asyncio.sleep(0.3)  # the other command numbers meanwhile
+            return entry.number
+
+    numbers = await asyncio.gather(
+        note(anna, "Annas Notiz", first_in=True), note(ben, "Bens Notiz", first_in=False)
+    )
+    assert sorted(numbers) == [1, 2]
     await engine.dispose()
 
 
