@@ -8,6 +8,8 @@ restart loses no request.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from zoneinfo import ZoneInfo
 
 from core.commands import Command, Permission, Where
@@ -46,8 +48,6 @@ from storage.protocols import DocumentFile
 from storage.reminders import PlannedReminder
 
 MAX_TEXT = 2000
-# Uploaded protocols are kept in the database; larger files belong elsewhere.
-MAX_UPLOAD = 20 * 1024 * 1024
 LIST_LENGTH = 10
 _CORRECT_WORDS = {"korrektur", "korrigieren", "correct", "correction"}
 _PUBLISH_WORDS = {"freigeben", "freigabe", "publish"}
@@ -331,6 +331,28 @@ def _kind_of(file: IncomingFile) -> str | None:
     return None
 
 
+def _content_fits(content: bytes, kind: str) -> bool:
+    """Whether the bytes are what the name says: a PDF, or a Word document (a zip file)."""
+    if kind == "pdf":
+        return content.startswith(b"%PDF-")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def _unique_names(stem: str, kinds: list[str]) -> list[str]:
+    """``stem.pdf``, ``stem_2.pdf`` …: several files of one upload keep apart."""
+    seen: dict[str, int] = {}
+    names = []
+    for kind in kinds:
+        seen[kind] = seen.get(kind, 0) + 1
+        count = seen[kind]
+        names.append(f"{stem}.{kind}" if count == 1 else f"{stem}_{count}.{kind}")
+    return names
+
+
 async def _upload(context: Context, group: WorkingGroup, meeting: Meeting) -> Reply:
     files = context.message.files
     if not files:
@@ -345,8 +367,17 @@ async def _upload(context: Context, group: WorkingGroup, meeting: Meeting) -> Re
             "{names} is not a PDF or Word (DOCX) file. Please upload the protocol as PDF or DOCX.",
             names=", ".join(file.name for file in files),
         )
-    if any(len(file.content) > MAX_UPLOAD for file, _ in accepted):
-        raise context.refuse("A protocol file may be at most 20 MB.")
+    broken = [file.name for file, kind in accepted if not _content_fits(file.content, kind)]
+    if broken:
+        raise context.refuse(
+            "{names} is not a readable PDF or Word (DOCX) file, although its name says so. "
+            "Please save it again as PDF or DOCX and upload it.",
+            names=", ".join(broken),
+        )
+    if any(len(file.content) > context.settings.max_upload_bytes for file, _ in accepted):
+        raise context.refuse(
+            "A protocol file may be at most {limit} MB.", limit=context.settings.max_upload_mb
+        )
     if meeting.starts_at > context.now():
         raise context.refuse("Meeting #{number} has not taken place yet.", number=meeting.number)
     protocol = await protocols.of_meeting(context.session, meeting.id)
@@ -364,9 +395,10 @@ async def _upload(context: Context, group: WorkingGroup, meeting: Meeting) -> Re
         )
     _released(context, protocol)
     stem = file_stem(Translator(group.language), group, meeting)
+    names = _unique_names(stem, [kind for _, kind in accepted])
     stored = [
-        DocumentFile(f"{stem}.{kind}", PDF if kind == "pdf" else DOCX, file.content)
-        for file, kind in accepted
+        DocumentFile(name, PDF if kind == "pdf" else DOCX, file.content)
+        for name, (file, kind) in zip(names, accepted, strict=True)
     ]
     await protocols.set_documents(context.session, protocol.id, stored)
     return await _deliver(context, group, meeting, protocol, stored)

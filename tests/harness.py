@@ -27,13 +27,19 @@ class ConsoleBot:
 
     @classmethod
     async def start(
-        cls, url: str, files: Path, *, admins: frozenset[str] = frozenset(), language: str = "de"
+        cls,
+        url: str,
+        files: Path,
+        *,
+        admins: frozenset[str] = frozenset(),
+        language: str = "de",
+        max_upload_mb: int = 20,
     ) -> ConsoleBot:
         config = Config()
         config = replace(
             config,
             database=replace(config.database, url=url),
-            bot=BotSettings(admins=admins, language=language),
+            bot=BotSettings(admins=admins, language=language, max_upload_mb=max_upload_mb),
         )
         clock = AdjustableClock(START)
         app = await create_app(config, clock)

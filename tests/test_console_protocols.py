@@ -10,11 +10,14 @@ and are read back: PDF with pypdf, DOCX with python-docx.
 from __future__ import annotations
 
 import io
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
 import pypdf
 
+from core.messages import IncomingFile
 from tests.harness import ConsoleBot
 
 DOCX_NAME = "Protokoll_AG-Innenstadt_1_2026-03-25.docx"
@@ -504,3 +507,59 @@ async def test_members_note_action_items_for_others_only_while_the_minutes_run(
     after = await bot.say("::user ben", "/aufgabe Plakate @carla")
     assert "Nur Koordinierende können anderen Aufgaben zuweisen." in after
     assert "Aufgabe #2" not in after
+
+
+# --- what an upload must be -------------------------------------------------------------------
+
+
+async def test_an_upload_is_checked_by_its_content_not_only_its_name(
+    bot: ConsoleBot, tmp_path: Path
+) -> None:
+    await ag(bot)
+    await bot.say("::now 2026-03-25T16:00")
+    fake_pdf = tmp_path / "protokoll.pdf"
+    fake_pdf.write_bytes(b"<html>kein PDF</html>")
+    refused = await bot.say(f"::file {fake_pdf}", "/protokoll hochladen 1")
+    assert "protokoll.pdf ist keine lesbare PDF- oder Word-Datei (DOCX)" in refused
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("content.xml", "<office/>")  # a zip, but no Word document
+    fake_docx = tmp_path / "protokoll.docx"
+    fake_docx.write_bytes(buffer.getvalue())
+    refused = await bot.say(f"::file {fake_docx}", "/protokoll hochladen 1")
+    assert "protokoll.docx ist keine lesbare PDF- oder Word-Datei (DOCX)" in refused
+    assert "veröffentlicht" not in await bot.say("/protokolle")  # refusals changed nothing
+
+
+async def test_two_files_of_one_upload_with_the_same_name_both_arrive(
+    bot: ConsoleBot, tmp_path: Path
+) -> None:
+    await ag(bot)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / "protokoll.pdf", tmp_path / "b" / "protokoll.pdf"
+    first.write_bytes(b"%PDF-1.4\n% Teil 1\n%%EOF\n")
+    second.write_bytes(b"%PDF-1.4\n% Teil 2\n%%EOF\n")
+    await bot.say("::now 2026-03-25T16:00")
+    done = await bot.say(f"::file {first}", f"::file {second}", "/protokoll hochladen 1")
+    second_name = PDF_NAME.replace(".pdf", "_2.pdf")
+    assert f"[ag] file: {PDF_NAME}" in done and f"[ag] file: {second_name}" in done
+    assert (tmp_path / "files" / PDF_NAME).read_bytes() == first.read_bytes()
+    assert (tmp_path / "files" / second_name).read_bytes() == second.read_bytes()
+
+
+async def test_an_upload_larger_than_the_configured_limit_is_refused(
+    database_url: str, tmp_path: Path
+) -> None:
+    bot = await ConsoleBot.start(database_url, tmp_path / "files", max_upload_mb=1)
+    try:
+        await ag(bot)
+        await bot.say("::now 2026-03-25T16:00")
+        big = IncomingFile("gross.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024), "application/pdf")
+        # Past the adapter (which checks the same limit), straight to the command.
+        incoming = replace(bot.adapter._incoming("/protokoll hochladen 1"), files=(big,))
+        reply = await bot.app.router.handle(incoming)
+        assert reply is not None and reply.refused
+        assert "Eine Protokolldatei darf höchstens 1 MB groß sein." in reply.plain_text()
+    finally:
+        await bot.close()
