@@ -127,7 +127,7 @@ async def test_a_full_meeting_from_start_to_published_documents(
     assert ended.startswith("[ag] Das Protokoll von Jour fixe (#1) ist beendet.")
     assert "Beschlüsse (2):\n    2. Der Haushalt 2027 wird angenommen.\n" in ended
     assert "    5. Das Stadtfest findet am 13.6. statt." in ended
-    assert "Umsetzungsschritte nach Person (2):\n    ben\n" in ended
+    assert "Aufgaben nach Person (2):\n    ben\n" in ended
     assert "• #1 Flyer drucken – bis Fr, 27.03.2026" in ended
     assert "• #2 Getränke bestellen – bis Fr, 10.04.2026" in ended
     assert "fällig am Mi, 01.04.2026" in ended
@@ -164,6 +164,8 @@ async def test_a_full_meeting_from_start_to_published_documents(
         assert "6.000 € für Bäume" in flat and "5.000 €" not in flat
         assert "Flyer drucken" in flat and "Getränke bestellen" in flat
         assert "Sitzungsleitung ben" in flat and "Anwesend (2) ben, you" in flat
+        assert "Protokollführung you" in flat
+        assert "Aufgaben nach Zuständigen" in flat
         assert "Entschuldigt (1) carla" in flat  # she answered no
         assert "Beschluss: Der Haushalt 2027 wird angenommen." in flat
         assert "Aufgabe #1: Flyer drucken" in flat
@@ -563,3 +565,9 @@ async def test_an_upload_larger_than_the_configured_limit_is_refused(
         assert "Eine Protokolldatei darf höchstens 1 MB groß sein." in reply.plain_text()
     finally:
         await bot.close()
+
+
+async def test_the_help_for_protocols_says_when_a_request_is_answered(bot: ConsoleBot) -> None:
+    await ag(bot)
+    shown = " ".join((await bot.say("/hilfe protokoll")).split())
+    assert "Sie erhalten es automatisch, sobald es veröffentlicht ist." in shown
