@@ -193,11 +193,17 @@ def _leading_day(context: Context, group: WorkingGroup, text: str) -> tuple[date
 
 
 async def _project(context: Context, group: WorkingGroup, name: str | None) -> Project:
+    default_name = context.t(_DEFAULT_PROJECT)
     if name is None:
-        return await hours.default_project(
-            context.session, group.id, context.t(_DEFAULT_PROJECT), context.now()
-        )
+        return await hours.default_project(context.session, group.id, default_name, context.now())
     project = await hours.find_project(context.session, group.id, name)
+    if (
+        project is None
+        and hours.project_key(name) == hours.project_key(default_name)
+        and await hours.find_default(context.session, group.id) is None
+    ):
+        # "für Allgemein:" names the default project before the first entry created it.
+        return await hours.default_project(context.session, group.id, default_name, context.now())
     if project is None:
         known = [p.name for p in await hours.projects_of(context.session, group.id)]
         raise context.refuse(

@@ -90,9 +90,7 @@ async def default_project(
     session: AsyncSession, group_id: int, name: str, now: datetime
 ) -> Project:
     """The AG's default project; created with ``name`` the first time hours are logged."""
-    project = await session.scalar(
-        select(Project).where(Project.group_id == group_id, Project.is_default.is_(True))
-    )
+    project = await find_default(session, group_id)
     if project is not None:
         return project
     existing = await find_project(session, group_id, name)
@@ -100,6 +98,12 @@ async def default_project(
         existing.is_default = True
         return existing
     return await add_project(session, group_id, name, None, now, is_default=True)
+
+
+async def find_default(session: AsyncSession, group_id: int) -> Project | None:
+    return await session.scalar(
+        select(Project).where(Project.group_id == group_id, Project.is_default.is_(True))
+    )
 
 
 async def make_default(session: AsyncSession, project: Project) -> None:

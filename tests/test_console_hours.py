@@ -99,12 +99,15 @@ async def test_a_named_project_and_the_default_project(bot: ConsoleBot) -> None:
     # Case and spacing do not matter; without a project the AG's default is used.
     out = await bot.say("/stunden 1 für  leerstandsmanagement : Telefonat")
     assert "· Leerstandsmanagement\n  Telefonat" in out
+    out = await bot.say("/stunden 1 für Allgemein: ausdrücklich")
+    assert "· Allgemein\n  ausdrücklich" in out
     out = await bot.say("::user anna", "/projekt Leerstandsmanagement standard")
     assert "Stunden ohne Projektangabe werden jetzt darauf gebucht." in out
     out = await bot.say("::user ben", "/stunden 1 Abstimmung")
     assert "· Leerstandsmanagement\n  Abstimmung" in out
     out = await bot.say("/projekte")
     assert "• Leerstandsmanagement (Standard) – 2026: 4:00 h von 360:00 h verbraucht (1 %)" in out
+    assert "• Allgemein – 2026: 1:00 h verbraucht, kein Budget" in out
 
 
 async def test_english_works_too(bot: ConsoleBot) -> None:
