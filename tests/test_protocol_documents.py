@@ -121,7 +121,7 @@ def test_pdf_has_every_section_name_and_special_character_as_text() -> None:
         "Uhrzeit 14:00–15:30 Uhr",
         "Ort / Format Rathaus Erfurt, Raum 2.14 und https://meet.example.org/ag-gruen",
         f"Sitzungsleitung {CHAIR}",
-        f"Protokoll {MINUTE_TAKER}",
+        f"Protokollführung {MINUTE_TAKER}",
         f"Anwesend (5) {', '.join(PRESENT)}",
         f"Entschuldigt (1) {EXCUSED[0]}",
         f"Abwesend (1) {ABSENT[0]}",
@@ -184,7 +184,7 @@ def test_pdf_in_english() -> None:
 def test_pdf_of_a_meeting_where_nothing_was_noted() -> None:
     text = "\n".join(pdf_pages(render_pdf(empty_protocol(), Translator("de"))))
 
-    assert "Sitzungsleitung –" in text and "Protokoll –" in text
+    assert "Sitzungsleitung –" in text and "Protokollführung –" in text
     assert "Entschuldigt (0) –" in text
     assert "Es wurden keine Tagesordnungspunkte festgehalten." in text
     assert "Es wurden keine Beschlüsse gefasst." in text
