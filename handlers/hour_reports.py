@@ -23,7 +23,7 @@ from handlers.mentions import resolve_member
 from handlers.projects import budget_text, local_today
 from handlers.report_periods import Period, parse_period
 from handlers.task_texts import is_coordinator
-from storage import hours
+from storage import groups, hours
 from storage.models import HourEventKind, Project, WorkingGroup
 
 _REPORT = {"bericht", "report", "auswertung"}
@@ -64,9 +64,10 @@ def _period(context: Context, group: WorkingGroup, text: str, default: str) -> P
 
 
 async def report(context: Context, args: str) -> Reply:
-    group = context.require_group()
+    group = await _report_group(context)
     coordinator = await is_coordinator(context, group)
-    if context.role is None and not coordinator:
+    member = await groups.role_in(context.session, group.id, context.person.id) is not None
+    if not member and not coordinator:
         raise context.refuse("Only members of {group} can see its hours.", group=group.name)
     text = context.without_mentions(args)
     project: Project | None = None
@@ -99,6 +100,16 @@ async def report(context: Context, args: str) -> Reply:
     if coordinator and project is None:
         await _changes(context, group, period, person_id, reply)
     return reply.build()
+
+
+async def _report_group(context: Context) -> WorkingGroup:
+    """The chat's AG; in a private chat the person's only AG."""
+    if context.group is not None:
+        return context.group
+    own = await groups.groups_of_person(context.session, context.person.id)
+    if len(own) != 1:
+        raise context.refuse("Please ask for this in the chat of the AG it is about.")
+    return own[0][0]
 
 
 async def _reported_person(context: Context, group: WorkingGroup, coordinator: bool) -> int | None:
@@ -208,7 +219,7 @@ def _moments(group: WorkingGroup, period: Period) -> tuple[datetime, datetime]:
 
 
 async def export(context: Context, args: str) -> Reply:
-    group = context.require_group()
+    group = await _report_group(context)
     if not await is_coordinator(context, group):
         raise context.refuse("Only coordinators can export the hours of {group}.", group=group.name)
     period = _period(context, group, args.strip(), "jahr")
@@ -267,7 +278,7 @@ def _file_stem(word: str, group_name: str, period: Period) -> str:
 
 
 async def close(context: Context, args: str) -> Reply:
-    group = context.require_group()
+    group = await _report_group(context)
     if not await is_coordinator(context, group):
         raise context.refuse("Only coordinators can close a month of {group}.", group=group.name)
     if not args.strip():

@@ -33,6 +33,7 @@ DAY_MINUTES = 24 * 60
 # An amount is at most this many words: "1 Std 15 Min".
 _AMOUNT_WORDS = 4
 _PROJECT = re.compile(r"(?:^|\s)(?:für|fuer|for)\s+(?P<name>[^:]+?)\s*:\s*", re.IGNORECASE)
+_PROJECT_AT_END = re.compile(r"(?:^|\s)(?:für|fuer|for)\s+(?P<name>[^:]+)$", re.IGNORECASE)
 _DELETE = {"loeschen", "löschen", "delete", "entfernen", "remove"}
 _EDIT = {"aendern", "ändern", "edit", "change", "korrigieren"}
 _AMOUNT_EXAMPLES = "2, 2,5, 1:30, 90min, 1 Std 15 Min, 0,5 TW"
@@ -69,6 +70,9 @@ class _Booking:
     day: date
     project_name: str | None
     description: str
+    # "… für Pilot" at the end without a colon: a project if the AG has one of that name,
+    # else part of the description ("Gespräch für die Stadt").
+    trailing: str | None = None
 
 
 async def _log(context: Context, args: str) -> Reply:
@@ -81,7 +85,19 @@ async def _log(context: Context, args: str) -> Reply:
             day=format_day(booking.day, context.language),
         )
     await _refuse_closed(context, group, booking.day)
-    project = await _project(context, group, booking.project_name)
+    project: Project | None = None
+    if booking.trailing is not None:
+        project = await hours.find_project(context.session, group.id, booking.trailing)
+        if project is None:
+            booking = _Booking(
+                booking.minutes,
+                booking.day,
+                None,
+                f"{booking.description} {_trailing_text(context, booking.trailing)}".strip(),
+            )
+            _refuse_long(context, booking.description)
+    if project is None:
+        project = await _project(context, group, booking.project_name)
     already = await hours.minutes_on_day(context.session, context.person.id, booking.day)
     _refuse_over_day(context, booking.day, already, booking.minutes)
     entry = await hours.add_entry(
@@ -157,18 +173,32 @@ def _parse_booking(context: Context, group: WorkingGroup, args: str) -> _Booking
         )
     rest = " ".join(words[count:])
     project_name: str | None = None
+    trailing: str | None = None
     if match := _PROJECT.search(rest):
         project_name = match["name"].strip()
         before, after = rest[: match.start()].strip(), rest[match.end() :].strip()
+    elif match := _PROJECT_AT_END.search(rest):
+        trailing = match["name"].strip()
+        before, after = rest[: match.start()].strip(), ""
     else:
         before, after = rest, ""
     day, leftover = _leading_day(context, group, before)
     description = " ".join(part for part in (leftover, after) if part)
+    _refuse_long(context, description)
+    return _Booking(minutes, day, project_name, description, trailing)
+
+
+def _refuse_long(context: Context, description: str) -> None:
     if len(description) > MAX_DESCRIPTION:
         raise context.refuse(
             "A description may be at most {limit} characters long.", limit=MAX_DESCRIPTION
         )
-    return _Booking(minutes, day, project_name, description)
+
+
+def _trailing_text(context: Context, name: str) -> str:
+    """The words "für <name>" as they were written, for a description."""
+    match = _PROJECT_AT_END.search(context.message.text)
+    return match.group(0).strip() if match else name
 
 
 def _leading_day(context: Context, group: WorkingGroup, text: str) -> tuple[date, str]:

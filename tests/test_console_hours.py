@@ -99,6 +99,11 @@ async def test_a_named_project_and_the_default_project(bot: ConsoleBot) -> None:
     # Case and spacing do not matter; without a project the AG's default is used.
     out = await bot.say("/stunden 1 für  leerstandsmanagement : Telefonat")
     assert "· Leerstandsmanagement\n  Telefonat" in out
+    # Without a colon at the end: the project if the AG has it, else the description.
+    out = await bot.say("/stunden 1 gestern für Leerstandsmanagement")
+    assert "Erfasst #3: 1:00 h am Di, 24.03.2026 · Leerstandsmanagement\n  Ihre Woche" in out
+    out = await bot.say("/stunden 1 Gespräch für die Stadt")
+    assert "Erfasst #4: 1:00 h am Mi, 25.03.2026 · Allgemein\n  Gespräch für die Stadt\n" in out
     out = await bot.say("/stunden 1 für Allgemein: ausdrücklich")
     assert "· Allgemein\n  ausdrücklich" in out
     out = await bot.say("::user anna", "/projekt Leerstandsmanagement standard")
@@ -106,8 +111,8 @@ async def test_a_named_project_and_the_default_project(bot: ConsoleBot) -> None:
     out = await bot.say("::user ben", "/stunden 1 Abstimmung")
     assert "· Leerstandsmanagement\n  Abstimmung" in out
     out = await bot.say("/projekte")
-    assert "• Leerstandsmanagement (Standard) – 2026: 4:00 h von 360:00 h verbraucht (1 %)" in out
-    assert "• Allgemein – 2026: 1:00 h verbraucht, kein Budget" in out
+    assert "• Leerstandsmanagement (Standard) – 2026: 5:00 h von 360:00 h verbraucht (1 %)" in out
+    assert "• Allgemein – 2026: 2:00 h verbraucht, kein Budget" in out
 
 
 async def test_english_works_too(bot: ConsoleBot) -> None:
@@ -420,3 +425,14 @@ async def test_an_undelivered_budget_notice_shows_in_the_weekly_overview(
     digest = await bot.say("::now 2026-03-30T08:00")
     assert "Nicht zugestellte Erinnerungen (1):" in digest
     assert "Budget-Hinweis: Forbidden: bot was blocked" in digest
+
+
+async def test_reports_in_a_private_chat_are_about_the_only_ag(bot: ConsoleBot) -> None:
+    await booked(bot)
+    out = await bot.say("::dm", "/stunden bericht März")
+    assert "Stunden AG Innenstadt · März 2026" in out and "Summe: 6:30 h" in out
+    out = await bot.say("::user carla", "::dm", "/stunden bericht März")
+    assert "• carla: 1:30 h" in out and "ben" not in out
+    await bot.say("::user anna", "::chat ag2", "::admin", "/einrichten AG Zwei")
+    out = await bot.say("::dm", "/stunden export")
+    assert "Bitte fragen Sie danach im Chat der AG, um die es geht." in out
