@@ -29,8 +29,8 @@ lint: $(STAMP)
 # Re-extract user-facing texts and merge them into the German catalog; then translate the new entries.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k t -k tn:1,2 -k N_ -k reply -k refuse --no-location \
-		--omit-header -o core/locale/agbot.pot bot core documents handlers reminders
-	$(BIN)/pybabel update -i core/locale/agbot.pot -d core/locale -D agbot -l de --no-fuzzy-matching
+		--omit-header -w 100 -o core/locale/agbot.pot bot core documents handlers reminders
+	$(BIN)/pybabel update -i core/locale/agbot.pot -d core/locale -D agbot -l de -w 100 --no-fuzzy-matching --ignore-obsolete
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.command_latency $(if $(AGBOT_TEST_POSTGRES_URL),--postgres $(AGBOT_TEST_POSTGRES_URL))
