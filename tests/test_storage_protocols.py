@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from storage.models import (
 )
 from storage.protocols import DocumentFile
 from storage.reminders import PlannedReminder
+from tests.databases import POSTGRES_URL, drop_database, fresh_database
 
 NOW = datetime(2026, 3, 25, 9, 15, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -96,9 +98,17 @@ async def test_tops_and_entries_are_numbered_apart_and_entries_go_under_the_curr
     await engine.dispose()
 
 
-async def test_entries_added_at_the_same_moment_get_different_numbers(database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("SQLite lets one writer at a time; the race needs PostgreSQL")
+# SQLite lets one writer at a time, so the race exists only on PostgreSQL; CI sets the URL.
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs AGBOT_TEST_POSTGRES_URL (PostgreSQL)")
+async def test_entries_added_at_the_same_moment_get_different_numbers(tmp_path: Path) -> None:
+    url = await fresh_database("postgres", tmp_path)
+    try:
+        await _two_entries_at_once(url)
+    finally:
+        await drop_database(url)
+
+
+async def _two_entries_at_once(database_url: str) -> None:
     engine, sessions, (ag, anna, ben, first, _) = await _setup(database_url)
     async with sessions() as session, session.begin():
         meeting = await meetings.by_number(session, ag, 1)
