@@ -117,11 +117,15 @@ def status_text(
         return context.t("published {when}").format(
             when=format_moment(protocol.published_at, context.language, group.timezone)
         )
-    status = (
-        context.t(STATUS_NAMES[protocol.status])
-        if protocol is not None
-        else context.t("not started")
-    )
+    if protocol is None:
+        status = context.t("not started")
+    elif protocol.status is ProtocolStatus.RUNNING and context.now() >= protocols.running_until(
+        meeting, group
+    ):
+        # Stale minutes are a draft (``running_minutes`` ends them when a command touches them).
+        status = context.t(STATUS_NAMES[ProtocolStatus.DRAFT])
+    else:
+        status = context.t(STATUS_NAMES[protocol.status])
     if is_overdue(context, meeting, group):
         return context.t("{status}, overdue since {due}").format(
             status=status, due=due_text_of(context, meeting, group)

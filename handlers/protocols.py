@@ -1,9 +1,9 @@
 """Protocols: /protokoll (get one, or ask for it), korrektur, freigeben, hochladen, and
 /protokolle (the AG's meetings with the state of their protocols).
 
-Publishing stores the documents as released, sends them to every chat of the AG and
-puts one outbox row per person who asked for them (``ReminderKind.PROTOCOL``), so a
-restart loses no request.
+Publishing stores the documents as released, answers the chat of the command with them and
+puts one outbox row (``ReminderKind.PROTOCOL``) per other chat of the AG and per person who
+asked for them, so a restart loses no copy.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from core.commands import Command, Permission, Where
 from core.errors import UsageError
 from core.i18n import N_, Translator
-from core.messages import ChatRef, Delivery, IncomingFile, Reply, ReplyBuilder, Value, bold
+from core.messages import IncomingFile, Reply, ReplyBuilder, Value, bold
 from core.timefmt import format_day
 from handlers.context import Context
 from handlers.meeting_texts import find_meeting, meeting_number
@@ -256,7 +256,32 @@ async def _deliver(
     now = context.now()
     session = context.session
     requests = await protocols.open_requests(session, meeting.id)
+    here = context.message.chat
+    chats = [
+        binding
+        for binding in await groups.chats_of(session, group.id)
+        if binding.active and (binding.platform, binding.chat_id) != (here.platform, here.chat_id)
+    ]
     stamp = now.strftime("%Y%m%dT%H%M%S")
+    # The other chats' copies first: a request answered in a chat points to the files there.
+    await reminders.add_missing(
+        session,
+        (
+            PlannedReminder(
+                key=f"protocol-chat:{meeting.id}:{binding.id}",
+                kind=ReminderKind.PROTOCOL,
+                due_at=now,
+                group_id=group.id,
+                chat_platform=binding.platform,
+                chat_id=binding.chat_id,
+                meeting_id=meeting.id,
+                timezone=group.timezone,
+                created_by=context.person.id,
+            )
+            for binding in chats
+        ),
+        now,
+    )
     await reminders.add_missing(
         session,
         (
@@ -284,18 +309,6 @@ async def _deliver(
         "number": meeting.number,
         "day": _day(context, meeting, group),
     }
-    here = context.message.chat
-    chats = [
-        ChatRef(binding.platform, binding.chat_id, False, binding.title)
-        for binding in await groups.chats_of(session, group.id)
-        if binding.active and (binding.platform, binding.chat_id) != (here.platform, here.chat_id)
-    ]
-    # A group chat speaks the AG's language, so every chat of the AG gets the same message.
-    announcement = context.reply(
-        "📄 The protocol of {title} (#{number}, {day}) is published.", **heading
-    )
-    announcement.files.extend(outgoing(files))
-    others = announcement.build()
     reply = context.reply("📄 The protocol of {title} (#{number}, {day}) is published.", **heading)
     if chats:
         reply.add(
@@ -314,7 +327,6 @@ async def _deliver(
             ).format(count=len(requests))
         )
     reply.files.extend(outgoing(files))
-    reply.deliveries.extend(Delivery(chat, others) for chat in chats)
     return reply.build()
 
 

@@ -1,5 +1,6 @@
 """What the bot sends by itself about protocols: the coordinators' deadline reminders, the
-published protocol for everyone who asked for it, and the digest's overdue protocols."""
+published protocol for the AG's other chats and everyone who asked for it, and the digest's
+overdue protocols."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import N_
-from core.messages import ReplyBuilder, Value, bold, mention
+from core.messages import ChatRef, ReplyBuilder, Value, bold, mention
 from core.timefmt import format_day
 from handlers.context import Context
 from handlers.protocol_texts import due_text_of, is_overdue, outgoing, protocol_word, status_text
 from reminders.addressing import (
+    Outgoing,
     Rendered,
     RenderEnvironment,
     address_of,
@@ -31,6 +33,7 @@ from storage.models import (
     Role,
     WorkingGroup,
 )
+from storage.protocols import DocumentFile
 from storage.reminders import DAY_BEFORE
 
 log = logging.getLogger(__name__)
@@ -109,7 +112,7 @@ async def render_protocol_due(
 async def render_protocol_delivery(
     session: AsyncSession, env: RenderEnvironment, row: Reminder
 ) -> Rendered | None:
-    """The published protocol, as files, for a person who asked for it."""
+    """The published protocol, as files, for another chat of the AG or a person who asked."""
     found = await _meeting_and_group(session, row)
     if found is None:
         return None
@@ -118,6 +121,8 @@ async def render_protocol_delivery(
     if protocol is None or protocol.status is not ProtocolStatus.PUBLISHED:
         return None
     files = await protocols.documents(session, protocol.id)
+    if row.person_id is None:
+        return await _chat_copy(session, env, row, meeting, group, files)
     address = await address_of(session, env, row, group)
     if address is None or not files:
         return None
@@ -137,7 +142,7 @@ async def render_protocol_delivery(
         reply.add(context.t("AG: {group}"), group=group.name)
         reply.files.extend(outgoing(files))
     else:
-        # Not reachable privately: every chat of the AG got the files when it was published.
+        # Not reachable privately: every chat of the AG gets the files when it is published.
         reply.add(
             context.t(
                 "📄 {name}, the protocol you asked for is published: {title} (#{number}, {day}). "
@@ -148,6 +153,38 @@ async def render_protocol_delivery(
             **heading,
         )
     return Rendered(outgoing_to(address, reply.build()))
+
+
+async def _chat_copy(
+    session: AsyncSession,
+    env: RenderEnvironment,
+    row: Reminder,
+    meeting: Meeting,
+    group: WorkingGroup,
+    files: list[DocumentFile],
+) -> Rendered | None:
+    """The announcement with the files for a chat of the AG (one still bound to it)."""
+    if row.chat_platform is None or row.chat_id is None or not files:
+        return None
+    bound = any(
+        binding.active and (binding.platform, binding.chat_id) == (row.chat_platform, row.chat_id)
+        for binding in await groups.chats_of(session, group.id)
+    )
+    if not bound:
+        log.info("reminder %s withdrawn: the chat no longer belongs to the AG", row.id)
+        return None
+    chat = ChatRef(row.chat_platform, row.chat_id, False)
+    # A group chat speaks the AG's language, so every chat of the AG gets the same message.
+    context = bot_context(session, env, chat, group, None)
+    reply = reply_for(context, env, row, group.timezone)
+    reply.add(
+        context.t("📄 The protocol of {title} (#{number}, {day}) is published."),
+        title=bold(meeting.title),
+        number=meeting.number,
+        day=_day(context, meeting, group),
+    )
+    reply.files.extend(outgoing(files))
+    return Rendered(Outgoing(chat.platform, reply.build(), chat=chat))
 
 
 async def overdue_lines(

@@ -148,7 +148,8 @@ async def test_a_full_meeting_from_start_to_published_documents(
     assert here[0].startswith("[ag] 📄 Das Protokoll von Jour fixe (#1, Mi, 25.03.2026) ist ")
     assert "Auch an 1 weiteren Chat der AG geschickt." in here[0]
     assert f"[ag] file: {PDF_NAME} (" in "\n".join(here) and DOCX_NAME in "\n".join(here)
-    other = [m for m in published if m.startswith("[ag-2]")]
+    assert not [m for m in published if m.startswith("[ag-2]")]  # a row for the engine
+    other = [m for m in messages(await bot.say("::now 2026-03-25T14:03")) if m.startswith("[ag-2]")]
     assert other[0].startswith("[ag-2] 📄 Das Protokoll von Jour fixe (#1, Mi, 25.03.2026)")
     assert f"[ag-2] file: {PDF_NAME} (" in "\n".join(other)
 
@@ -293,6 +294,64 @@ async def test_a_request_survives_a_restart_before_publishing(
         out = await second.say("::now 2026-03-25T14:31")
         assert "[dm:ben] 📄 ben, hier ist das angeforderte Protokoll" in out
         assert f"[dm:ben] file: {PDF_NAME}" in out
+    finally:
+        await second.close()
+
+
+async def ag_with_two_chats(bot: ConsoleBot) -> None:
+    """``ag`` with a second console chat, ag-zwei, bound to AG Innenstadt."""
+    await ag(bot)
+    await bot.say("::chat ag-zwei", "::admin", "/einrichten AG Innenstadt", "/ja", "::noadmin")
+    await bot.say("::chat ag")
+
+
+def copies_in_ag_zwei(out: str) -> list[str]:
+    return [m for m in messages(out) if m.startswith("[ag-zwei]")]
+
+
+async def test_the_other_chats_of_the_ag_get_the_published_files_once(
+    bot: ConsoleBot, tmp_path: Path
+) -> None:
+    await ag_with_two_chats(bot)
+    await take_minutes(bot)
+    published = await bot.say("/protokoll freigeben 1")
+    assert "[ag] 📄 Das Protokoll von Jour fixe (#1, Mi, 25.03.2026) ist veröffentlicht." in (
+        published
+    )
+    assert "Auch an 1 weiteren Chat der AG geschickt." in published
+    assert f"[ag] file: {PDF_NAME}" in published and f"[ag] file: {DOCX_NAME}" in published
+    assert "[ag-zwei]" not in published  # a row, sent by the reminder engine
+    copies = copies_in_ag_zwei(await bot.say("::now 2026-03-25T14:03"))
+    assert copies[0] == (
+        "[ag-zwei] 📄 Das Protokoll von Jour fixe (#1, Mi, 25.03.2026) ist veröffentlicht."
+    )
+    assert [m.split(" (")[0] for m in copies[1:]] == [
+        f"[ag-zwei] file: {PDF_NAME}",
+        f"[ag-zwei] file: {DOCX_NAME}",
+    ]
+    assert "Der Haushalt 2027 wird angenommen." in pdf_text(tmp_path / "files" / PDF_NAME)
+    assert copies_in_ag_zwei(await bot.say("::now 2026-03-25T17:00")) == []  # nothing twice
+
+
+async def test_an_uploaded_protocol_reaches_the_other_chat_after_a_restart(
+    database_url: str, tmp_path: Path
+) -> None:
+    upload = tmp_path / "Protokoll.pdf"
+    upload.write_bytes(b"%PDF-1.4 uploaded protocol")
+    first = await ConsoleBot.start(database_url, tmp_path / "files")
+    try:
+        await ag_with_two_chats(first)
+        await first.say("::now 2026-03-25T16:00")
+        published = await first.say(f"::file {upload}", "/protokoll hochladen 1")
+        assert "ist veröffentlicht" in published and "[ag-zwei]" not in published
+    finally:
+        await first.close()
+    second = await ConsoleBot.start(database_url, tmp_path / "files")
+    try:
+        copies = copies_in_ag_zwei(await second.say("::now 2026-03-25T16:01"))
+        assert copies[0].startswith("[ag-zwei] 📄 Das Protokoll von Jour fixe (#1, Mi, 25.03.2026)")
+        assert [m.split(" (")[0] for m in copies[1:]] == [f"[ag-zwei] file: {PDF_NAME}"]
+        assert copies_in_ag_zwei(await second.say("::now 2026-03-25T18:00")) == []
     finally:
         await second.close()
 
@@ -450,6 +509,27 @@ async def test_touching_stale_minutes_with_a_minutes_command_ends_them(bot: Cons
     assert "Entwurf" in await bot.say("::user you", "/protokolle")
     over = await bot.say("/sitzung start 1")
     assert "Termin #1 ist vorbei" in over
+
+
+async def test_stale_minutes_are_a_draft_in_the_overview_and_the_deadline_reminder(
+    bot: ConsoleBot,
+) -> None:
+    await ag(bot)
+    await bot.say("::now 2026-03-25T14:02", "/sitzung start", "/top", "/info Notiz")
+    running = await bot.say("::now 2026-03-25T18:00", "/protokolle")
+    assert "• #1 Jour fixe (Mi, 25.03.2026): Protokoll läuft, fällig am Mi, 01.04.2026" in running
+    day_before = [m for m in messages(await bot.say("::now 2026-03-31T09:00")) if "📝" in m]
+    assert len(day_before) == 1 and "ist morgen fällig." in day_before[0]
+    assert "Stand: Entwurf, fällig am Mi, 01.04.2026" in day_before[0]
+    assert "Protokoll läuft" not in day_before[0]
+    listed = await bot.say("/protokolle")
+    assert listed.startswith(
+        "[ag] Das Protokoll von Jour fixe (#1) wurde nach dem Termin automatisch beendet"
+    )
+    assert "• #1 Jour fixe (Mi, 25.03.2026): Entwurf, fällig am Mi, 01.04.2026" in listed
+    assert "Protokoll läuft" not in listed
+    again = await bot.say("/protokolle")
+    assert "automatisch beendet" not in again and "Entwurf, fällig am" in again
 
 
 # --- cancelled and future meetings ------------------------------------------------------------
