@@ -74,6 +74,67 @@ class Result:
         return statistics.fmean(self.samples) / 1e6
 
 
+def console_people(ids: range) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of persons ``User i`` with one console account ``useri`` each (both with id i)."""
+    persons = [
+        {"id": i, "display_name": f"User {i}", "sort_name": f"user {i}", "created_at": START}
+        for i in ids
+    ]
+    accounts = [
+        {
+            "id": i,
+            "person_id": i,
+            "platform": "console",
+            "account_id": f"user{i}",
+            "username": f"user{i}",
+            "username_key": f"user{i}",
+            "display_name": f"user{i}",
+            "last_seen_at": START,
+        }
+        for i in ids
+    ]
+    return persons, accounts
+
+
+async def finish_fill(engine: AsyncEngine, tables: Sequence[str]) -> None:
+    """After bulk inserts with explicit ids: move PostgreSQL's sequences on, then ANALYZE."""
+    async with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            for table in tables:
+                await connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
+    async with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text("ANALYZE"))
+        await connection.commit()
+
+
+async def timed_calls(
+    app: App, message: Incoming, runs: int, warmup: int, check: Callable[[Reply], None]
+) -> list[int]:
+    """Latency samples of ``runs`` calls after ``warmup`` unmeasured ones; ``check`` sees the
+    first and the last reply, so an error reply (fast, too) is never measured by mistake."""
+    handle = app.router.handle
+    reply = None
+    for _ in range(warmup + 1):
+        reply = await handle(message)
+    assert reply is not None
+    check(reply)
+    samples: list[int] = []
+    for _ in range(runs):
+        started = time.perf_counter_ns()
+        reply = await handle(message)
+        samples.append(time.perf_counter_ns() - started)
+    assert reply is not None
+    check(reply)
+    return samples
+
+
 async def fill(engine: AsyncEngine) -> int:
     """Insert the persons, accounts, the AG, its chat and memberships; return the member count.
 

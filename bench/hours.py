@@ -26,14 +26,23 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select, text
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.command_latency import START, Result, latency_arguments, on_every_backend, print_table
-from bot.app import App, create_app, freeze_startup_objects
+from bench.command_latency import (
+    START,
+    Result,
+    console_people,
+    finish_fill,
+    latency_arguments,
+    on_every_backend,
+    print_table,
+    timed_calls,
+)
+from bot.app import create_app, freeze_startup_objects
 from bot.config import Config
 from core.clock import AdjustableClock
-from core.messages import ChatRef, Incoming, Sender
+from core.messages import ChatRef, Incoming, Reply, Sender
 from handlers.context import BotSettings
 from storage.models import (
     Account,
@@ -80,23 +89,7 @@ def _entries(
 
 async def fill(engine: AsyncEngine) -> None:
     rng = random.Random(8)
-    persons = [
-        {"id": i, "display_name": f"User {i}", "sort_name": f"user {i}", "created_at": START}
-        for i in range(1, PERSONS + 1)
-    ]
-    accounts = [
-        {
-            "id": i,
-            "person_id": i,
-            "platform": "console",
-            "account_id": f"user{i}",
-            "username": f"user{i}",
-            "username_key": f"user{i}",
-            "display_name": f"user{i}",
-            "last_seen_at": START,
-        }
-        for i in range(1, PERSONS + 1)
-    ]
+    persons, accounts = console_people(range(1, PERSONS + 1))
     groups = [
         {"id": g, "name": name, "name_key": name.casefold(), "timezone": "Europe/Berlin",
          "language": "de", "hours_per_day": 8, "created_at": START}
@@ -150,50 +143,21 @@ async def fill(engine: AsyncEngine) -> None:
                 select(*keys, func.sum(HourEntry.minutes), func.count(literal(1))).group_by(*keys),
             )
         )
-        if engine.dialect.name == "postgresql":
-            for table in (
-                "persons",
-                "accounts",
-                "working_groups",
-                "chat_bindings",
-                "projects",
-                "hour_entries",
-            ):
-                await connection.execute(
-                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                         f"(SELECT max(id) FROM {table}))")
-                )  # fmt: skip
-    async with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text("ANALYZE"))
-        await connection.commit()
+    await finish_fill(
+        engine,
+        ("persons", "accounts", "working_groups", "chat_bindings", "projects", "hour_entries"),
+    )
 
 
-def check(label: str, body: str) -> None:
-    """Fail loudly when the answer is not the real report or export."""
-    if "bericht" in label:
-        assert "Summe:" in body and f"in {REPORT_ENTRIES} Einträgen" in body, body[:300]
-    else:
-        assert f"{EXPORT_ENTRIES} Einträge" in body, body[:300]
+def check_report(reply: Reply) -> None:
+    """Fail loudly when the answer is not the real report (an error reply is fast, too)."""
+    body = reply.plain_text()
+    assert "Summe:" in body and f"in {REPORT_ENTRIES} Einträgen" in body, body[:300]
 
 
-async def measure(app: App, label: str, message: Incoming, runs: int, warmup: int) -> list[int]:
-    handle = app.router.handle
-    reply = None
-    for _ in range(warmup + 1):
-        reply = await handle(message)
-    assert reply is not None
-    check(label, reply.plain_text())
-    samples: list[int] = []
-    for _ in range(runs):
-        started = time.perf_counter_ns()
-        reply = await handle(message)
-        samples.append(time.perf_counter_ns() - started)
-    assert reply is not None
-    if "export" in label:
-        assert len(reply.files) == 2 and all(len(f.content) > 1_000_000 for f in reply.files)
-    return samples
+def check_export(reply: Reply) -> None:
+    assert f"{EXPORT_ENTRIES} Einträge" in reply.plain_text(), reply.plain_text()[:300]
+    assert len(reply.files) == 2 and all(len(f.content) > 1_000_000 for f in reply.files)
 
 
 async def run_backend(backend: str, url: str, runs: int, warmup: int) -> list[Result]:
@@ -208,8 +172,12 @@ async def run_backend(backend: str, url: str, runs: int, warmup: int) -> list[Re
         report = Incoming(REPORT_CHAT, COORDINATOR, "/stunden bericht Jahr")
         export = Incoming(EXPORT_CHAT, COORDINATOR, "/stunden export 2026")
         return [
-            Result(backend, "bericht Jahr", await measure(app, "bericht", report, runs, warmup)),
-            Result(backend, "export 100k", await measure(app, "export", export, EXPORT_RUNS, 0)),
+            Result(
+                backend, "bericht Jahr", await timed_calls(app, report, runs, warmup, check_report)
+            ),
+            Result(
+                backend, "export 100k", await timed_calls(app, export, EXPORT_RUNS, 0, check_export)
+            ),
         ]
     finally:
         await app.close()

@@ -22,26 +22,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.command_latency import (
     START,
     Result,
+    console_people,
+    finish_fill,
     latency_arguments,
     on_every_backend,
     print_table,
+    timed_calls,
 )
-from bot.app import App, create_app, freeze_startup_objects
+from bot.app import create_app, freeze_startup_objects
 from bot.config import Config
 from core.clock import AdjustableClock
-from core.messages import ChatRef, Incoming, Sender
+from core.messages import ChatRef, Incoming, Reply, Sender
 from handlers.context import BotSettings
 from storage.models import (
     Account,
@@ -82,23 +85,7 @@ def _members(group: int) -> list[int]:
 
 async def fill(engine: AsyncEngine) -> None:
     rng = random.Random(6)
-    persons = [
-        {"id": i, "display_name": f"User {i}", "sort_name": f"user {i}", "created_at": START}
-        for i in range(1, PERSONS + 1)
-    ]
-    accounts = [
-        {
-            "id": i,
-            "person_id": i,
-            "platform": "console",
-            "account_id": f"user{i}",
-            "username": f"user{i}",
-            "username_key": f"user{i}",
-            "display_name": f"user{i}",
-            "last_seen_at": START,
-        }
-        for i in range(1, PERSONS + 1)
-    ]
+    persons, accounts = console_people(range(1, PERSONS + 1))
     ags = [
         {
             "id": g,
@@ -172,23 +159,14 @@ async def fill(engine: AsyncEngine) -> None:
             await connection.execute(insert(ActionItem), items[start : start + 10_000])
         for start in range(0, len(assignees), 10_000):
             await connection.execute(insert(ActionItemAssignee), assignees[start : start + 10_000])
-        if engine.dialect.name == "postgresql":
-            for table in ("persons", "accounts", "working_groups", "chat_bindings", "action_items"):
-                await connection.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT max(id) FROM {table}))"
-                    )
-                )
-    async with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text("ANALYZE"))
-        await connection.commit()
+    await finish_fill(
+        engine, ("persons", "accounts", "working_groups", "chat_bindings", "action_items")
+    )
 
 
-def check(label: str, body: str) -> None:
+def check(label: str, reply: Reply) -> None:
     """Fail loudly when a list is not the real one (an error reply is fast, too)."""
+    body = reply.plain_text()
     if label == "/aufgaben":
         assert f"{OPEN_IN_BENCH_AG}, davon {OVERDUE_IN_BENCH_AG} überfällig" in body, body[:300]
         assert body.count("#") >= OPEN_IN_BENCH_AG, body[:300]
@@ -196,20 +174,6 @@ def check(label: str, body: str) -> None:
         assert f"{OPEN_IN_BENCH_AG} offene Aufgaben" in body, body[:300]
     else:
         assert "Ihre offenen Aufgaben" in body, body[:300]
-
-
-async def measure(app: App, label: str, message: Incoming, runs: int, warmup: int) -> list[int]:
-    handle = app.router.handle
-    for _ in range(warmup + 1):
-        reply = await handle(message)
-    assert reply is not None
-    check(label, reply.plain_text())
-    samples: list[int] = []
-    for _ in range(runs):
-        started = time.perf_counter_ns()
-        await handle(message)
-        samples.append(time.perf_counter_ns() - started)
-    return samples
 
 
 async def run_backend(backend: str, url: str, runs: int, warmup: int) -> list[Result]:
@@ -223,7 +187,8 @@ async def run_backend(backend: str, url: str, runs: int, warmup: int) -> list[Re
         for label, chat, sender in CASES:
             command = label.split(" (")[0]
             message = Incoming(chat, sender, command)
-            results.append(Result(backend, label, await measure(app, label, message, runs, warmup)))
+            samples = await timed_calls(app, message, runs, warmup, partial(check, label))
+            results.append(Result(backend, label, samples))
         return results
     finally:
         await app.close()
