@@ -108,6 +108,30 @@ def is_overdue(context: Context, meeting: Meeting, group: WorkingGroup) -> bool:
     return context.now() > protocols.due_end(meeting, group)
 
 
+def is_late(
+    context: Context, meeting: Meeting, group: WorkingGroup, protocol: Protocol | None
+) -> bool:
+    """Not published, and past its due day: marked ⚠ in lists and the weekly overview."""
+    published = protocol is not None and protocol.status is ProtocolStatus.PUBLISHED
+    return not published and is_overdue(context, meeting, group)
+
+
+def meeting_day(context: Context, meeting: Meeting, group: WorkingGroup) -> str:
+    """``Di, 07.04.2026``: the meeting's day in the AG's time zone."""
+    return format_day(
+        meeting.starts_at.astimezone(ZoneInfo(group.timezone)).date(), context.language
+    )
+
+
+def requests_suffix(context: Context, count: int) -> str:
+    """`` · 2 offene Anforderungen`` after a meeting's line; nothing without requests."""
+    if not count:
+        return ""
+    return " · " + context.tn("{count} open request", "{count} open requests", count).format(
+        count=count
+    )
+
+
 def status_text(
     context: Context, meeting: Meeting, group: WorkingGroup, protocol: Protocol | None
 ) -> str:

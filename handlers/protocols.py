@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import io
 import zipfile
-from zoneinfo import ZoneInfo
 
 from core.commands import Command, Permission, Where
 from core.errors import UsageError
 from core.i18n import N_, Translator
 from core.messages import IncomingFile, Reply, ReplyBuilder, Value, bold
-from core.timefmt import format_day
 from handlers.context import Context
 from handlers.meeting_texts import find_meeting, meeting_number
 from handlers.protocol_texts import (
@@ -25,10 +23,12 @@ from handlers.protocol_texts import (
     build_document,
     end_minutes_command,
     file_stem,
-    is_overdue,
+    is_late,
+    meeting_day,
     outgoing,
     protocol_word,
     render_files,
+    requests_suffix,
     running_minutes,
     status_text,
     told,
@@ -110,7 +110,7 @@ async def _get(context: Context, group: WorkingGroup, meeting: Meeting) -> Reply
     heading: dict[str, Value] = {
         "title": bold(meeting.title),
         "number": meeting.number,
-        "day": _day(context, meeting, group),
+        "day": meeting_day(context, meeting, group),
     }
     if protocol is not None and protocol.status is ProtocolStatus.PUBLISHED:
         reply = context.reply("Protocol of {title} (#{number}, {day}):", **heading)
@@ -144,12 +144,6 @@ async def _get(context: Context, group: WorkingGroup, meeting: Meeting) -> Reply
     again = N_("You asked for it already: you will get it as soon as it is published.")
     reply.add(context.t(noted if new else again))
     return reply.build()
-
-
-def _day(context: Context, meeting: Meeting, group: WorkingGroup) -> str:
-    return format_day(
-        meeting.starts_at.astimezone(ZoneInfo(group.timezone)).date(), context.language
-    )
 
 
 async def _draft_lines(context: Context, protocol: Protocol, reply: ReplyBuilder) -> None:
@@ -307,7 +301,7 @@ async def _deliver(
     heading: dict[str, Value] = {
         "title": bold(meeting.title),
         "number": meeting.number,
-        "day": _day(context, meeting, group),
+        "day": meeting_day(context, meeting, group),
     }
     reply = context.reply("📄 The protocol of {title} (#{number}, {day}) is published.", **heading)
     if chats:
@@ -431,26 +425,15 @@ async def protocols_command(context: Context, args: str) -> Reply:
         reply.add(context.t("No meeting has taken place yet."))
     for row in rows[:LIST_LENGTH]:
         meeting = row.meeting
-        marker = (
-            "⚠ "
-            if (
-                (row.protocol is None or row.protocol.status is not ProtocolStatus.PUBLISHED)
-                and is_overdue(context, meeting, group)
-            )
-            else "• "
-        )
+        marker = "⚠ " if is_late(context, meeting, group, row.protocol) else "• "
         line = context.t("{marker}#{number} {title} ({day}): {status}").format(
             marker=marker,
             number=meeting.number,
             title=meeting.title,
-            day=_day(context, meeting, group),
+            day=meeting_day(context, meeting, group),
             status=status_text(context, meeting, group, row.protocol),
         )
-        if row.open_requests:
-            line += " · " + context.tn(
-                "{count} open request", "{count} open requests", row.open_requests
-            ).format(count=row.open_requests)
-        reply.add("{line}", line=line)
+        reply.add("{line}", line=line + requests_suffix(context, row.open_requests))
     if len(rows) > LIST_LENGTH:
         reply.add(context.t("… and {count} earlier meetings."), count=len(rows) - LIST_LENGTH)
     reply.add(context.t("A protocol: {command}"), command=f"{context.command_word('protokoll')} #N")

@@ -12,9 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import N_
 from core.messages import ChatRef, ReplyBuilder, Value, bold, mention
-from core.timefmt import format_day
 from handlers.context import Context
-from handlers.protocol_texts import due_text_of, is_overdue, outgoing, protocol_word, status_text
+from handlers.protocol_texts import (
+    due_text_of,
+    is_late,
+    meeting_day,
+    outgoing,
+    protocol_word,
+    requests_suffix,
+    status_text,
+)
 from reminders.addressing import (
     Outgoing,
     Rendered,
@@ -43,12 +50,6 @@ _DUE_TEXTS = {
     DAY_BEFORE: N_("📝 {name}, the protocol of {title} (#{number}, {day}) is due tomorrow."),
     0: N_("📝 {name}, the protocol of {title} (#{number}, {day}) is due today."),
 }
-
-
-def _day(context: Context, meeting: Meeting, group: WorkingGroup) -> str:
-    return format_day(
-        meeting.starts_at.astimezone(ZoneInfo(group.timezone)).date(), context.language
-    )
 
 
 async def _meeting_and_group(
@@ -96,7 +97,7 @@ async def render_protocol_due(
         name=address.person.display_name if private else mention(address.ref),
         title=bold(meeting.title),
         number=meeting.number,
-        day=_day(context, meeting, group),
+        day=meeting_day(context, meeting, group),
     )
     if private:
         reply.add(context.t("AG: {group}"), group=group.name)
@@ -131,7 +132,7 @@ async def render_protocol_delivery(
     heading: dict[str, Value] = {
         "title": bold(meeting.title),
         "number": meeting.number,
-        "day": _day(context, meeting, group),
+        "day": meeting_day(context, meeting, group),
     }
     if address.account_id is not None:
         reply.add(
@@ -181,7 +182,7 @@ async def _chat_copy(
         context.t("📄 The protocol of {title} (#{number}, {day}) is published."),
         title=bold(meeting.title),
         number=meeting.number,
-        day=_day(context, meeting, group),
+        day=meeting_day(context, meeting, group),
     )
     reply.files.extend(outgoing(files))
     return Rendered(Outgoing(chat.platform, reply.build(), chat=chat))
@@ -194,12 +195,7 @@ async def overdue_lines(
     rows = await protocols.meetings_with_protocols(
         context.session, [group.id], now, since=now - OVERDUE_WINDOW
     )
-    overdue = [
-        row
-        for row in rows
-        if (row.protocol is None or row.protocol.status is not ProtocolStatus.PUBLISHED)
-        and is_overdue(context, row.meeting, group)
-    ]
+    overdue = [row for row in rows if is_late(context, row.meeting, group, row.protocol)]
     if not overdue:
         return
     reply.add(context.t("Overdue protocols ({count}):"), count=len(overdue))
@@ -207,11 +203,7 @@ async def overdue_lines(
         line = context.t("  ⚠ #{number} {title} ({day}) – due {due}").format(
             number=row.meeting.number,
             title=row.meeting.title,
-            day=_day(context, row.meeting, group),
+            day=meeting_day(context, row.meeting, group),
             due=due_text_of(context, row.meeting, group),
         )
-        if row.open_requests:
-            line += " · " + context.tn(
-                "{count} open request", "{count} open requests", row.open_requests
-            ).format(count=row.open_requests)
-        reply.add("{line}", line=line)
+        reply.add("{line}", line=line + requests_suffix(context, row.open_requests))
