@@ -102,6 +102,11 @@ async def report(context: Context, args: str) -> Reply:
     return reply.build()
 
 
+def entries_text(context: Context, count: int) -> str:
+    """``1 Eintrag`` / ``3 Einträge``."""
+    return context.tn("{count} entry", "{count} entries", count).format(count=count)
+
+
 async def _report_group(context: Context) -> WorkingGroup:
     """The chat's AG; in a private chat the person's only AG."""
     if context.group is not None:
@@ -172,11 +177,12 @@ async def _report_lines(
             line += " – " + budget_text(context, group, year, used.get(pid, 0), budgets[pid])
         reply.add("{line}", line=line)
     total = sum(per_person.values())
+    count = sum(row.entries for row in rows)
     reply.add(
-        context.t("Total: {hours} h ({days} TW) in {count} entries"),
+        context.t("Total: {hours} h ({days} TW) {in_entries}"),
         hours=bold(format_minutes(total)),
         days=format_days(total, per_day),
-        count=sum(row.entries for row in rows),
+        in_entries=context.tn("in {count} entry", "in {count} entries", count).format(count=count),
     )
 
 
@@ -238,7 +244,7 @@ async def export(context: Context, args: str) -> Reply:
             by=name,
             minutes_before=event.minutes_before,
             minutes_after=event.minutes_after,
-            detail=event.detail,
+            detail=f"{event.work_date:%d.%m.%Y} {event.description}".strip(),
         )
         for event, name in await hours.changes_between(context.session, group.id, start, end)
     ]
@@ -246,10 +252,10 @@ async def export(context: Context, args: str) -> Reply:
     title = context.t("Hours {group} · {period}").format(group=group.name, period=label)
     stem = _file_stem(context.t("hours"), group.name, period)
     reply = context.reply(
-        "Hours of {group} for {period}: {count} entries, {hours} h.",
+        "Hours of {group} for {period}: {entries}, {hours} h.",
         group=bold(group.name),
         period=label,
-        count=len(rows),
+        entries=entries_text(context, len(rows)),
         hours=format_minutes(sum(row.minutes for row in rows)),
     )
     # Seconds of work for a big year: in a thread, so the bot keeps answering other chats.
@@ -299,9 +305,9 @@ async def close(context: Context, args: str) -> Reply:
         ).build()
     rows = await hours.totals(context.session, period.start, period.end, group_id=group.id)
     return context.reply(
-        "{month} is closed: {count} entries, {hours} h. Its hours can no longer be added, "
+        "{month} is closed: {entries}, {hours} h. Its hours can no longer be added, "
         "changed or deleted.",
         month=bold(period.label(context.language)),
-        count=sum(row.entries for row in rows),
+        entries=entries_text(context, sum(row.entries for row in rows)),
         hours=format_minutes(sum(row.minutes for row in rows)),
     ).build()

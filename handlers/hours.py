@@ -300,15 +300,17 @@ async def _overview(context: Context) -> Reply:
         (N_("This month"), today.replace(day=1), today),
         (N_("This year"), today.replace(month=1, day=1), today),
     ]
-    reply = context.reply("Your hours:")
-    for label, start, end in periods:
-        rows = await hours.totals(
-            context.session, start, end, group_id=group_id, person_id=context.person.id
-        )
+    sums: list[dict[int, int]] = []
+    for _, start, end in periods:
         per_project: dict[int, int] = {}
-        for row in rows:
+        for row in await hours.totals(
+            context.session, start, end, group_id=group_id, person_id=context.person.id
+        ):
             per_project[row.project_id] = per_project.get(row.project_id, 0) + row.minutes
-        names = await hours.names_of_projects(context.session, list(per_project))
+        sums.append(per_project)
+    names = await hours.names_of_projects(context.session, list(set().union(*sums)))
+    reply = context.reply("Your hours:")
+    for (label, _, _), per_project in zip(periods, sums, strict=True):
         details = ", ".join(
             f"{names[pid]} {format_minutes(minutes)}"
             for pid, minutes in sorted(per_project.items(), key=lambda pair: names[pair[0]])
@@ -419,7 +421,11 @@ async def _show(context: Context, word: str) -> Reply:
         project = await context.session.get(Project, entry.project_id)
         reply.add(_entry_line(context, entry, project.name if project else "?"))
     else:
-        reply.add(context.t("(deleted) {detail}"), detail=events[-1][0].detail)
+        last = events[-1][0]
+        reply.add(
+            context.t("(deleted) {detail}"),
+            detail=f"{format_day(last.work_date, context.language)} {last.description}".strip(),
+        )
     for event, name in events:
         reply.add(
             context.t(_EVENT_TEXTS[event.kind]),

@@ -116,12 +116,17 @@ def budget_text(
         return context.t("{year}: {used} h used, no budget").format(
             year=year, used=format_minutes(used)
         )
-    return context.t("{year}: {used} h of {budget} h used ({percent} %), {left} h left").format(
+    template = (
+        N_("{year}: {used} h of {budget} h used ({percent} %), {left} h left")
+        if used <= budget
+        else N_("{year}: {used} h of {budget} h used ({percent} %), {left} h over budget")
+    )
+    return context.t(template).format(
         year=year,
         used=format_minutes(used),
         budget=format_minutes(budget),
         percent=used * 100 // budget if budget else 0,
-        left=format_minutes(budget - used),
+        left=format_minutes(abs(budget - used)),
     )
 
 

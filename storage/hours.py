@@ -266,7 +266,8 @@ def _record(
             at=now,
             minutes_before=before,
             minutes_after=after,
-            detail=f"{entry.work_date.isoformat()} {entry.description}".strip()[:700],
+            work_date=entry.work_date,
+            description=entry.description,
         )
     )
 

@@ -559,8 +559,9 @@ class HourEntryEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     minutes_before: Mapped[int | None] = mapped_column(Integer)
     minutes_after: Mapped[int | None] = mapped_column(Integer)
-    # The entry as it was after the event (date, project, description), for reading back.
-    detail: Mapped[str] = mapped_column(String(700), default="")
+    # The entry's day and description at the event, so a deleted entry can still be named.
+    work_date: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(String(500), default="")
 
 
 class HourTotal(Base):

@@ -210,7 +210,7 @@ async def test_people_change_and_delete_their_own_entries_only(bot: ConsoleBot) 
     assert year_total(await bot.say("/stunden")) == "0:00"
     # The audit trail outlives the entry, for its person and the coordinators.
     out = await bot.say("::user anna", "/stunden #1")
-    assert "(gelöscht) 2026-03-25 Recherche" in out and "gelöscht (3:15 h) von ben" in out
+    assert "(gelöscht) Mi, 25.03.2026 Recherche" in out and "gelöscht (3:15 h) von ben" in out
     out = await bot.say("::user carla", "/stunden #1")
     assert "Es gibt keinen Stundeneintrag #1." in out
 
@@ -263,7 +263,7 @@ async def test_a_coordinator_reports_per_person_and_project(bot: ConsoleBot) -> 
     assert "Summe: 6:00 h (0,8 TW) in 3 Einträgen" in out
     out = await bot.say("/stunden bericht von 1.2. bis 2.3. für Pilot")
     assert "01.02.2026 – 02.03.2026" in out and "Projekt: Pilot" in out
-    assert "Summe: 2:00 h (0,3 TW) in 1 Einträgen" in out
+    assert "Summe: 2:00 h (0,3 TW) in 1 Eintrag" in out
     out = await bot.say("/stunden bericht Q1")
     assert "Summe: 7:30 h" in out
     out = await bot.say("/stunden bericht letztes Quartal")
@@ -315,7 +315,7 @@ async def test_budget_thresholds_are_told_to_the_coordinators_exactly_once_each(
     assert "Hinweis: Pilot hat 110 % seines Budgets 2026 verbraucht." in out
     sent = await bot.say("::now 2026-03-25T10:40")
     assert sent.count("⚠ Pilot (AG Innenstadt) hat sein Budget 2026 ausgeschöpft.") == 2
-    assert "2026: 11:00 h von 10:00 h verbraucht (110 %), Rest -1:00 h" in sent
+    assert "2026: 11:00 h von 10:00 h verbraucht (110 %), 1:00 h über dem Budget" in sent
     await bot.say("/stunden 1 am 21.3. für Pilot: f")
     assert "⚠" not in await bot.say("::now 2026-03-25T10:50")
 

@@ -41,7 +41,8 @@ def upgrade() -> None:
     sa.Column('at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('minutes_before', sa.Integer(), nullable=True),
     sa.Column('minutes_after', sa.Integer(), nullable=True),
-    sa.Column('detail', sa.String(length=700), nullable=False),
+    sa.Column('work_date', sa.Date(), nullable=False),
+    sa.Column('description', sa.String(length=500), nullable=False),
     sa.ForeignKeyConstraint(['group_id'], ['working_groups.id'], name=op.f('fk_hour_entry_events_group_id_working_groups'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_hour_entry_events_person_id_persons'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_hour_entry_events'))
