@@ -239,8 +239,8 @@ async def test_invalid_config_stops_the_console_naming_the_key(
     assert not (tmp_path / "x.db").exists()
 
 
-def test_parse_when_reads_the_shared_examples_through_the_real_command() -> None:
-    examples = Path(__file__).resolve().parents[2] / "shared" / "dates" / "examples.tsv"
+def test_parse_when_reads_the_date_examples_through_the_real_command() -> None:
+    examples = ROOT / "tests" / "data" / "date_examples.tsv"
     future = [
         line.split("\t")[1]
         for line in examples.read_text(encoding="utf-8").splitlines()

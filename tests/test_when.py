@@ -1,4 +1,4 @@
-"""Time expressions (issue 5, part 1): the shared examples, every rule, and ``agbot parse-when``."""
+"""Time expressions: the date examples in tests/data, every rule, and ``agbot parse-when``."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from core.when import (
     warm_up,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "dates" / "examples.tsv"
+EXAMPLES = Path(__file__).resolve().parent / "data" / "date_examples.tsv"
 BERLIN = "Europe/Berlin"
 ZONE = ZoneInfo(BERLIN)
 NOW = datetime(2026, 3, 25, 10, 15, tzinfo=ZONE)  # Wednesday; summer time starts 29 March
@@ -81,7 +81,7 @@ def assert_result(prefer: str, text: str, expected: str) -> None:
     _example_lines(),
     ids=[f"line{row[0]}:{row[2]}" for row in _example_lines()],
 )
-def test_every_line_of_the_shared_examples(
+def test_every_line_of_the_date_examples(
     number: int, prefer: str, text: str, expected: str
 ) -> None:
     assert_result(prefer, text, expected)
