@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 import tempfile
@@ -12,14 +13,21 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import create_app, freeze_startup_objects
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, database_url, load_config
 from bot.console import ConsoleAdapter, parse_console_time
 from bot.demo import DEMO_CHAT, fill_demo
 from bot.logging_setup import setup_logging
 from bot.parse_when_cli import add_parse_when_arguments, run_parse_when
 from bot.runner import run_messengers
 from core.clock import AdjustableClock
-from storage.database import create_engine, upgrade_schema
+from storage.database import (
+    DatabaseUnavailable,
+    check_reachable,
+    create_engine,
+    upgrade_schema,
+)
+
+log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,19 +36,33 @@ def main(argv: list[str] | None = None) -> int:
         return run_parse_when(args)  # needs no configuration
     try:
         config = load_config(args.config, os.environ)
+        if getattr(args, "db", None):
+            url = database_url(args.db, "--db")
+            config = replace(config, database=replace(config.database, url=url))
     except ConfigError as error:
         print(f"agbot: invalid configuration: {error}", file=sys.stderr)
         return 2
-    if getattr(args, "db", None):
-        config = replace(config, database=replace(config.database, url=args.db))
     quiet = args.command == "console"
     # The console's stdout belongs to the bot's messages; logs go to stderr, warnings only.
     setup_logging("WARNING" if quiet else config.log_level, config.secrets())
-    if args.command == "db":
-        return asyncio.run(_db_upgrade(config))
-    if args.command == "run":
-        return asyncio.run(_run(config))
-    return asyncio.run(_console(config, args.files, args.now, args.demo))
+    try:
+        if args.command == "db":
+            return asyncio.run(_db_upgrade(config))
+        if args.command == "run":
+            return asyncio.run(_run(config))
+        return asyncio.run(_console(config, args.files, args.now, args.demo))
+    except DatabaseUnavailable as error:
+        print(f"agbot: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:
+        # One line for the person at the terminal; the stack trace only with DEBUG logging.
+        log.debug("stopped by an unexpected error", exc_info=True)
+        print(
+            f"agbot: stopped by an unexpected error: {type(error).__name__}: {error} "
+            '(details in the log with [logging] level = "DEBUG")',
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 async def _db_upgrade(config: Config) -> int:
     engine = create_engine(config.database.url)
     try:
+        await check_reachable(engine)
         await upgrade_schema(engine)
     finally:
         await engine.dispose()

@@ -12,7 +12,13 @@ class SecretFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+        self._secrets: list[str] = []
+        self.add(secrets)
+
+    def add(self, secrets: Iterable[str]) -> None:
+        """Blank these values too (secrets learnt at run time, such as a login's token)."""
+        known = set(self._secrets) | {s for s in secrets if s}
+        self._secrets = sorted(known, key=len, reverse=True)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not self._secrets:
@@ -42,3 +48,13 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     # that buries the bot's own debug lines.
     logging.getLogger("aiosqlite").setLevel(logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING if level != "DEBUG" else logging.INFO)
+    # Alembic names every migration step at INFO; the bot logs one line with the revision.
+    logging.getLogger("alembic").setLevel(logging.WARNING if level != "DEBUG" else logging.DEBUG)
+
+
+def blank_in_logs(*secrets: str) -> None:
+    """From now on, blank ``secrets`` in every log record (e.g. an access token from a login)."""
+    for handler in logging.getLogger().handlers:
+        for log_filter in handler.filters:
+            if isinstance(log_filter, SecretFilter):
+                log_filter.add(secrets)

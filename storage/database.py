@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
+
+from storage.database_url import masked
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or refuses the login: one sentence, password masked."""
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -25,7 +35,12 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise DatabaseUnavailable(
+                    f"cannot create the folder for the SQLite file {database}: {error.strerror}"
+                ) from None
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
@@ -42,8 +57,32 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class RecordingSession(Session):
+    """A session that remembers which kinds of rows it inserted.
+
+    The router asks after a command what it created (tasks, hours, reminders) and counts
+    against the limits only then, so most commands cost no extra query.
+    """
+
+
+_INSERTED = "inserted_kinds"
+
+
+@event.listens_for(RecordingSession, "after_flush")
+def _record_inserts(session: Session, _flush_context: Any) -> None:
+    if session.new:
+        session.info.setdefault(_INSERTED, set()).update(type(row) for row in session.new)
+
+
+def inserted_kinds(session: AsyncSession) -> set[type]:
+    """The model classes of the rows this session inserted so far (flushed or not)."""
+    kinds: set[type] = set(session.info.get(_INSERTED, ()))
+    kinds.update(type(row) for row in session.new)
+    return kinds
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=RecordingSession)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -53,10 +92,30 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+async def check_reachable(engine: AsyncEngine) -> None:
+    """Connect once, so that a wrong URL is one clear sentence and not a stack trace."""
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except (OSError, TimeoutError, OperationalError, InterfaceError, DBAPIError) as error:
+        raise DatabaseUnavailable(
+            f"cannot use the database {masked(engine.url.render_as_string(False))}: "
+            f"{_reason(error)}"
+        ) from None
+
+
+def _reason(error: BaseException) -> str:
+    """The first line of what the driver said, without the library's wrapping."""
+    original = getattr(error, "orig", None) or error
+    reason = str(original).strip().splitlines()[0] if str(original).strip() else ""
+    return reason or type(original).__name__
+
+
 async def upgrade_schema(engine: AsyncEngine) -> None:
     """Migrate the database to the newest schema (``agbot db upgrade``)."""
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade)
+    log.info("database schema at revision %s", await schema_revision(engine))
 
 
 def _upgrade(connection: Connection) -> None:
