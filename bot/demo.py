@@ -38,5 +38,5 @@ async def fill_demo(sessions: async_sessionmaker[AsyncSession], clock: Clock) ->
             founder = founder or person
             await groups.add_member(session, group.id, person.id, role, now)
         assert founder is not None
-        await groups.bind_chat(session, group, "console", DEMO_CHAT, DEMO_CHAT, founder, now)
+        await groups.bind_chat(session, group, "console", DEMO_CHAT, DEMO_CHAT, founder.id, now)
         return True

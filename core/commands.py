@@ -57,6 +57,18 @@ class Command(Generic[ContextT]):
     hidden_aliases: tuple[str, ...] = ()
     # Takes the person's next plain message while their dialogue with this command is open.
     dialogue: Callable[[ContextT, str], Awaitable[Reply]] | None = None
+    # Subcommands (first word of the arguments, normalised) that need another permission
+    # than the command, e.g. coordinators confirming a code of a chat admin's command.
+    subcommand_permissions: tuple[tuple[str, Permission], ...] = ()
+
+    def permission_for(self, args: str) -> Permission:
+        """What a person must be to run this command with ``args``."""
+        first = args.split(maxsplit=1)[0] if args.strip() else ""
+        key = normalize_word(first)
+        for word, permission in self.subcommand_permissions:
+            if word == key:
+                return permission
+        return self.permission
 
     def word(self, language: str) -> str:
         """The command word shown to a reader of ``language``."""

@@ -29,7 +29,7 @@ async def yes_command(context: Context, args: str) -> Reply:
         raise context.refuse("There is nothing to confirm.")
     # Rights are checked again: they may have changed since the question was asked.
     context.command = command
-    check_allowed(context, command)
+    check_allowed(context, command, pending.argument)
     context.confirmed = True
     return await command.handler(context, pending.argument)
 

@@ -5,22 +5,25 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from core.commands import Command, Permission, Where
+from core.commands import Command, Permission, Where, normalize_word
 from core.errors import UsageError
 from core.i18n import N_
-from core.messages import Choice, Reply, Span, bold, join_spans, mention
+from core.input_text import bounded_number
+from core.messages import ChatRef, Choice, Delivery, Reply, Span, bold, code, join_spans, mention
+from handlers.codes import one_time_code
 from handlers.context import Context
 from handlers.mentions import resolve_member
-from handlers.texts import role_name
-from storage import dialogues, groups
+from handlers.texts import PLATFORM_NAMES, role_name
+from storage import binding_requests, dialogues, groups
 from storage.models import Role, WorkingGroup
 
 MAX_NAME_LENGTH = 100
 # A page of /mitglieder is one screenful in a chat and one Telegram message (4096 characters).
 MEMBERS_PER_PAGE = 50
 CONFIRMATION_TIMEOUT = timedelta(minutes=5)
-
-_PLATFORM_NAMES = {"telegram": "Telegram", "matrix": "Matrix", "console": N_("console")}
+BINDING_REQUEST_LIFETIME = timedelta(hours=24)
+_CONFIRM_WORD = N_("confirm")
+_CONFIRM_WORDS = {"bestaetigen", "confirm"}
 
 _ROLE_WORDS = {
     "koordination": Role.COORDINATOR,
@@ -35,46 +38,26 @@ _ROLE_WORDS = {
 
 
 async def setup_command(context: Context, args: str) -> Reply:
-    name = " ".join(args.split())
+    words = args.split()
+    if len(words) == 2 and normalize_word(words[0]) in _CONFIRM_WORDS:
+        return await _confirm_binding(context, words[1])
+    name = " ".join(words)
     if not name:
         raise UsageError()
     if len(name) > MAX_NAME_LENGTH:
         raise context.refuse(
             "The name is too long (at most {limit} characters).", limit=MAX_NAME_LENGTH
         )
-    chat = context.message.chat
     current = context.group
     target = await groups.find_group(context.session, name)
     if current is not None and target is not None and current.id == target.id:
         return context.reply(
             "This chat already belongs to {group}.", group=bold(current.name)
         ).build()
+    if target is not None and await context.level_in(target.id) < Permission.COORDINATOR:
+        return await _request_binding(context, target)
     if current is not None and not context.confirmed:
-        await dialogues.ask_confirmation(
-            context.session,
-            platform=chat.platform,
-            chat_id=chat.chat_id,
-            person_id=context.person.id,
-            command="einrichten",
-            argument=name,
-            expires_at=context.now() + CONFIRMATION_TIMEOUT,
-        )
-        reply = context.reply(
-            "This chat belongs to {current}. Move it to {target}? Answer {yes} or {no} "
-            "within 5 minutes.",
-            current=bold(current.name),
-            target=bold(target.name if target else name),
-            yes=context.command_word("ja"),
-            no=context.command_word("nein"),
-        )
-        reply.choices.extend(
-            [
-                Choice(context.t("Yes, move"), context.command_word("ja"), "✅"),
-                Choice(context.t("No"), context.command_word("nein"), "❌"),
-            ]
-        )
-        return reply.build()
-
+        return await _ask_to_move(context, current, target.name if target else name)
     created = target is None
     if target is None:
         target = await groups.create_group(
@@ -87,13 +70,14 @@ async def setup_command(context: Context, args: str) -> Reply:
         await groups.add_member(
             context.session, target.id, context.person.id, Role.COORDINATOR, context.now()
         )
+    chat = context.message.chat
     await groups.bind_chat(
         context.session,
         target,
         chat.platform,
         chat.chat_id,
         chat.title,
-        context.person,
+        context.person.id,
         context.now(),
     )
     if created:
@@ -110,6 +94,100 @@ async def setup_command(context: Context, args: str) -> Reply:
     ).build()
 
 
+async def _ask_to_move(context: Context, current: WorkingGroup, target_name: str) -> Reply:
+    chat = context.message.chat
+    await dialogues.ask_confirmation(
+        context.session,
+        platform=chat.platform,
+        chat_id=chat.chat_id,
+        person_id=context.person.id,
+        command="einrichten",
+        argument=target_name,
+        expires_at=context.now() + CONFIRMATION_TIMEOUT,
+    )
+    reply = context.reply(
+        "This chat belongs to {current}. Move it to {target}? Answer {yes} or {no} "
+        "within 5 minutes.",
+        current=bold(current.name),
+        target=bold(target_name),
+        yes=context.command_word("ja"),
+        no=context.command_word("nein"),
+    )
+    reply.choices.extend(
+        [
+            Choice(context.t("Yes, move"), context.command_word("ja"), "✅"),
+            Choice(context.t("No"), context.command_word("nein"), "❌"),
+        ]
+    )
+    return reply.build()
+
+
+async def _request_binding(context: Context, target: WorkingGroup) -> Reply:
+    """An AG that exists and that the person does not coordinate: its coordinators decide.
+
+    Binding opens the AG's tasks, hours and roles to this chat's members and admins, so
+    anyone who can create a group chat could otherwise take an AG over.
+    """
+    chat = context.message.chat
+    new_code = one_time_code()
+    await binding_requests.request_binding(
+        context.session,
+        code=new_code,
+        group_id=target.id,
+        platform=chat.platform,
+        chat_id=chat.chat_id,
+        chat_title=chat.title,
+        requested_by=context.person.id,
+        expires_at=context.now() + BINDING_REQUEST_LIFETIME,
+    )
+    confirm = f"{context.command_word('einrichten')} {context.t(_CONFIRM_WORD)} {new_code}"
+    return context.reply(
+        "{group} already exists, and only its coordinators can add a chat to it (so that "
+        "nobody takes an AG over from outside). Nothing was changed yet.\n"
+        "Ask a coordinator of {group} to send {command} in one of the AG's chats within "
+        "24 hours; then this chat belongs to {group}.",
+        group=bold(target.name),
+        command=code(confirm),
+    ).build()
+
+
+async def _confirm_binding(context: Context, given: str) -> Reply:
+    """``/einrichten bestaetigen <Code>`` in a chat of the AG, by one of its coordinators."""
+    group = context.require_group()
+    request = await binding_requests.take_binding_request(
+        context.session, given, group.id, context.now()
+    )
+    if request is None:
+        raise context.refuse(
+            "This code is unknown here or expired. The chat that wants to join sends "
+            "{setup} again for a new one.",
+            setup=f"{context.command_word('einrichten')} {group.name}",
+        )
+    await groups.bind_chat(
+        context.session,
+        group,
+        request.platform,
+        request.chat_id,
+        request.chat_title,
+        request.requested_by,
+        context.now(),
+    )
+    joined = ChatRef(request.platform, request.chat_id, False, request.chat_title)
+    welcome = context.reply(
+        "{name} confirmed it: this chat now belongs to {group}. Members join with {join}.",
+        name=context.person.display_name,
+        group=bold(group.name),
+        join=context.command_word("beitreten"),
+    ).build()
+    reply = context.reply(
+        "The chat {chat} now belongs to {group}.",
+        chat=request.chat_title or request.chat_id,
+        group=bold(group.name),
+    )
+    reply.deliveries.append(Delivery(joined, welcome))
+    return reply.build()
+
+
 async def group_command(context: Context, args: str) -> Reply:
     if context.group is None and context.is_private:
         return await _my_groups(context)
@@ -124,7 +202,7 @@ async def group_command(context: Context, args: str) -> Reply:
     reply.add(
         context.t("Chats: {chats}"),
         chats="; ".join(
-            f"{context.t(_PLATFORM_NAMES.get(c.platform, c.platform))}: {c.title or c.chat_id}"
+            f"{context.t(PLATFORM_NAMES.get(c.platform, c.platform))}: {c.title or c.chat_id}"
             for c in chats
         ),
     )
@@ -235,9 +313,10 @@ def _page_number(args: str) -> int:
     words = args.split()
     if not words:
         return 1
-    if len(words) != 1 or not words[0].isdecimal() or int(words[0]) < 1:
+    page = bounded_number(words[0]) if len(words) == 1 else None
+    if page is None or page < 1:
         raise UsageError()
-    return int(words[0])
+    return page
 
 
 async def role_command(context: Context, args: str) -> Reply:
@@ -272,15 +351,20 @@ COMMANDS = [
     Command(
         name="einrichten",
         alias="setup",
-        usage=N_("<name>"),
+        usage=N_("<name> | confirm <code>"),
         summary=N_("Binds this group chat to an AG, creating the AG if needed."),
         details=N_(
-            "The person who creates an AG becomes its first coordinator. One AG may have "
-            "several chats, also on different messengers. Moving a chat to another AG asks "
-            "for confirmation."
+            "Chat admins create a new AG; the person who creates it becomes its first "
+            "coordinator. A chat joins an AG that exists only with its coordinators: they "
+            "either send the command themselves, or confirm the code it answers with in one "
+            "of the AG's chats. One AG may have several chats, also on different messengers. "
+            "Moving a chat to another AG asks for confirmation."
         ),
         handler=setup_command,
         permission=Permission.CHAT_ADMIN,
+        subcommand_permissions=tuple(
+            (word, Permission.COORDINATOR) for word in ("bestaetigen", "confirm")
+        ),
         where=Where.GROUP,
     ),
     Command(

@@ -7,8 +7,8 @@ from handlers.context import Context
 from handlers.texts import permission_name
 
 
-def check_allowed(context: Context, command: Command[Context]) -> None:
-    """Refuse with the reason when ``command`` is not for this chat or this person."""
+def check_allowed(context: Context, command: Command[Context], args: str) -> None:
+    """Refuse with the reason when ``command`` (with ``args``) is not for this chat or person."""
     word = f"{context.prefix}{command.word(context.language)}"
     if not command.where.allows(context.is_private):
         if context.is_private:
@@ -16,9 +16,10 @@ def check_allowed(context: Context, command: Command[Context]) -> None:
         raise context.refuse("{command} only works in a private chat with me.", command=word)
     if command.needs_group:
         context.require_group()
-    if context.level < command.permission:
+    required = command.permission_for(args)
+    if context.level < required:
         raise context.refuse(
             "Only {role} may use {command}.",
-            role=permission_name(context.translator, command.permission),
+            role=permission_name(context.translator, required),
             command=word,
         )

@@ -16,6 +16,9 @@ _PERMISSION_NAMES = {
     Permission.GLOBAL_ADMIN: N_("global admins"),
 }
 
+# Messengers by their platform key, as people call them.
+PLATFORM_NAMES = {"telegram": "Telegram", "matrix": "Matrix", "console": N_("console")}
+
 _ROLE_NAMES = {
     Role.MEMBER: N_("member"),
     Role.COORDINATOR: N_("coordinator"),

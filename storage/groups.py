@@ -58,7 +58,7 @@ async def bind_chat(
     platform: str,
     chat_id: str,
     title: str,
-    person: Person,
+    person_id: int,
     now: datetime,
 ) -> None:
     """Bind a chat to ``group``, replacing an earlier binding of the same chat."""
@@ -73,14 +73,14 @@ async def bind_chat(
                 chat_id=chat_id,
                 title=title,
                 bound_at=now,
-                bound_by=person.id,
+                bound_by=person_id,
             )
         )
     else:
         binding.group_id = group.id
         binding.title = title
         binding.bound_at = now
-        binding.bound_by = person.id
+        binding.bound_by = person_id
     await session.flush()
 
 

@@ -205,6 +205,49 @@ class PendingConfirmation(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class BindingRequest(Base):
+    """A chat admin's wish to bind their chat to an AG that exists: waits for a coordinator.
+
+    Binding a chat to an AG opens the AG's tasks, hours and roles to that chat, so a
+    coordinator of the AG confirms the one-time code in one of the AG's own chats.
+    """
+
+    __tablename__ = "binding_requests"
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Only the SHA-256 of the code is stored, as for link codes.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="CASCADE"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(255))
+    chat_title: Mapped[str] = mapped_column(String(255), default="")
+    requested_by: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReplyPage(Base):
+    """The rest of a reply too long for one message, shown page by page with /weiter."""
+
+    __tablename__ = "reply_pages"
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(255))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    # The pages still to show: a JSON list of pages, each a list of lines (core.line_codec).
+    rest: Mapped[str] = mapped_column(Text)
+    # The number of the page shown last, and of all pages.
+    page: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class AdapterState(Base):
     """Small values an adapter must keep across restarts (e.g. Matrix's sync token)."""
 
@@ -350,6 +393,8 @@ class ActionItem(Base):
         # The AG's list (open items by due date) and the "closed in the last 30 days" list.
         Index("ix_action_items_group_status_due", "group_id", "status", "due_at"),
         Index("ix_action_items_group_status_closed", "group_id", "status", "closed_at"),
+        # A person's new items of the last day, for the per-person limit.
+        Index("ix_action_items_creator_created", "created_by", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

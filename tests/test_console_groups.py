@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import ConsoleBot
+from tests.harness import ConsoleBot, setup_code
 
 WF = "AG Wirtschaftsförderung"
 VERKEHR = "AG Verkehr"
@@ -99,12 +99,15 @@ async def test_setup_of_the_same_ag_again_changes_nothing(bot: ConsoleBot) -> No
 async def test_one_ag_is_bound_to_several_chats(bot: ConsoleBot) -> None:
     await found_ag(bot)
     await join(bot, "ag-wf", "ben")
-    # Another admin binds a second chat; the AG name is matched regardless of case and spaces.
+    # Another admin asks to bind a second chat; the AG name is matched regardless of case
+    # and spaces. A coordinator of the AG confirms the code in the AG's chat.
     out = await bot.say(
         "::user carl", "::chat ag-wf-2", "::admin", "/setup ag   WIRTSCHAFTSFÖRDERUNG"
     )
     assert WF in out
-    out = await bot.say("/group")
+    confirmed = await bot.say("::user you", "::chat ag-wf", f"/setup confirm {setup_code(out)}")
+    assert f"[ag-wf-2] you confirmed it: this chat now belongs to {WF}." in confirmed
+    out = await bot.say("::user carl", "::chat ag-wf-2", "/group")
     assert "Chats: console: ag-wf; console: ag-wf-2" in out
     assert "2 members" in out
     # Binding a chat does not make the admin a member.

@@ -385,7 +385,7 @@ async def test_linked_accounts_count_their_hours_once(bot: ConsoleBot) -> None:
     await bot.say("::user ben", "/stunden 2 am 23.3. a", "/stunden 1 am 24.3. b")
     await bot.say("::user ben2", "::chat ag", "/beitreten", "/stunden 3 am 23.3. c")
     code = code_in(await bot.say("::user ben", "::dm", "/verknuepfen"))
-    out = await bot.say("::user ben2", "::dm", f"/verknuepfen {code}")
+    out = await bot.say("::user ben2", "::dm", f"/verknuepfen {code}", "/ja")
     assert "sind jetzt eine Person" in out
     out = await bot.say("::user anna", "::chat ag", "/stunden bericht März")
     persons = re.findall(r"^  • (\w+): ", out, re.MULTILINE)

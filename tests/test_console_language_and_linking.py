@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.harness import ConsoleBot
+from tests.harness import ConsoleBot, setup_code
 
 WF = "AG Wirtschaftsförderung"
 VERKEHR = "AG Verkehr"
@@ -111,9 +111,10 @@ async def test_coordinator_sets_the_language_of_the_ag(bot: ConsoleBot) -> None:
     out = await bot.say("::user ben", "/members")
     assert roles(out) == {"you": "coordinator", "ben": "member"}
     assert {"/help", "/members"} <= listed_commands(await bot.say("/help"))
-    # ... also in a second chat of the same AG ...
-    await found_ag(bot, WF, "ag-wf-2", user="carl")
-    out = await bot.say("/members")
+    # ... also in a second chat of the same AG (its coordinator confirmed the binding) ...
+    out = await bot.say("::user carl", "::chat ag-wf-2", "::admin", f"/einrichten {WF}")
+    await bot.say("::user you", "::chat ag-wf", f"/setup confirm {setup_code(out)}")
+    out = await bot.say("::user carl", "::chat ag-wf-2", "/members")
     assert f"Members of {WF} (2):" in out
     # ... but ben's private chat stays German.
     listed = listed_commands(await bot.say("::user ben", "::dm", "/hilfe"))
@@ -171,7 +172,7 @@ async def two_accounts_in_two_ags(bot: ConsoleBot) -> None:
 async def test_linking_merges_memberships_and_roles(bot: ConsoleBot) -> None:
     await two_accounts_in_two_ags(bot)
     code = await new_code(bot, "anna")
-    out = await bot.say("::user anna-matrix", "::dm", f"/verknuepfen {code}")
+    out = await bot.say("::user anna-matrix", "::dm", f"/verknuepfen {code}", "/ja")
     assert "console:anna" in out and "console:anna-matrix" in out
 
     for account in ("anna", "anna-matrix"):
@@ -191,7 +192,7 @@ async def test_linking_two_members_of_the_same_ag_keeps_one_with_the_higher_role
     await join(bot, "ag-wf", "anna", "anna-matrix")
     await bot.say("::user you", "/sprache en", "/role @anna-matrix coordinator")
     code = await new_code(bot, "anna")
-    await bot.say("::user anna-matrix", "::dm", f"!verknuepfen {code}")
+    await bot.say("::user anna-matrix", "::dm", f"!verknuepfen {code}", "/ja")
     out = await bot.say("::chat ag-wf", "/members")
     assert f"Members of {WF} (2):" in out
     assert roles(out) == {"anna": "coordinator", "you": "coordinator"}
@@ -210,8 +211,8 @@ async def test_linking_with_a_wrong_code_is_refused(bot: ConsoleBot) -> None:
 async def test_a_code_works_only_once(bot: ConsoleBot) -> None:
     await two_accounts_in_two_ags(bot)
     code = await new_code(bot, "anna")
-    await bot.say("::user anna-matrix", "::dm", f"/verknuepfen {code}")
-    out = await bot.say("::user mallory", "::dm", f"/verknuepfen {code}")
+    await bot.say("::user anna-matrix", "::dm", f"/verknuepfen {code}", "/ja")
+    out = await bot.say("::user mallory", "::dm", f"/verknuepfen {code}", "/ja")
     assert "/verknuepfen" in out
     out = await own_ags(bot, "mallory")
     assert WF not in out and VERKEHR not in out
@@ -223,16 +224,16 @@ async def test_a_new_code_replaces_the_old_one(bot: ConsoleBot) -> None:
     await two_accounts_in_two_ags(bot)
     old = await new_code(bot, "anna")
     new = await new_code(bot, "anna")
-    await bot.say("::user anna-matrix", "::dm", f"/verknuepfen {old}")
+    await bot.say("::user anna-matrix", "::dm", f"/verknuepfen {old}", "/ja")
     assert WF not in await own_ags(bot, "anna-matrix")
-    await bot.say("::user anna-matrix", "::dm", f"/verknuepfen {new}")
+    await bot.say("::user anna-matrix", "::dm", f"/verknuepfen {new}", "/ja")
     assert WF in await own_ags(bot, "anna-matrix")
 
 
 async def test_code_may_be_typed_in_lower_case(bot: ConsoleBot) -> None:
     await two_accounts_in_two_ags(bot)
     code = await new_code(bot, "anna")
-    await bot.say("::user anna-matrix", "::dm", f"/link {code.lower()}")
+    await bot.say("::user anna-matrix", "::dm", f"/link {code.lower()}", "/ja")
     assert VERKEHR in await own_ags(bot, "anna")
 
 
@@ -247,7 +248,7 @@ async def test_a_code_is_valid_for_ten_minutes(bot: ConsoleBot, moment: str, lin
     await two_accounts_in_two_ags(bot)
     code = await new_code(bot, "anna")  # at 10:15 Berlin time
     await bot.say(f"::now {moment}")
-    out = await bot.say("::user anna-matrix", "::dm", f"/verknuepfen {code}")
+    out = await bot.say("::user anna-matrix", "::dm", f"/verknuepfen {code}", "/ja")
     assert ("console:anna," in out) is linked
     assert (WF in await own_ags(bot, "anna-matrix")) is linked
     assert (VERKEHR in await own_ags(bot, "anna")) is linked
@@ -256,7 +257,7 @@ async def test_a_code_is_valid_for_ten_minutes(bot: ConsoleBot, moment: str, lin
 async def test_own_code_from_the_same_account_is_refused(bot: ConsoleBot) -> None:
     await two_accounts_in_two_ags(bot)
     code = await new_code(bot, "anna")
-    out = await bot.say(f"/verknuepfen {code}")
+    out = await bot.say(f"/verknuepfen {code}", "/ja")
     assert "console:anna" not in out
     out = await own_ags(bot, "anna")
     assert WF in out and VERKEHR not in out
@@ -271,5 +272,5 @@ async def test_linking_in_a_group_chat_is_refused(bot: ConsoleBot) -> None:
     assert out == "[ag-wf] /link only works in a private chat with me.\n"
     assert WF not in await own_ags(bot, "anna-matrix")
     # The refused attempt did not use the code up.
-    await bot.say("::user anna-matrix", "::dm", f"/verknuepfen {code}")
+    await bot.say("::user anna-matrix", "::dm", f"/verknuepfen {code}", "/ja")
     assert WF in await own_ags(bot, "anna-matrix")

@@ -177,7 +177,7 @@ def link_at(tmp_path: Path, moment: str) -> str:
             match = re.search(r"/verknuepfen ([A-Z0-9]{8})", line)
             code = match.group(1) if match else None
         rest, stderr = process.communicate(
-            f"::now {moment}\n::user other\n/verknuepfen {code}\n/ag\n"
+            f"::now {moment}\n::user other\n/verknuepfen {code}\n/ja\n/ag\n"
         )
     finally:
         watchdog.cancel()

@@ -188,7 +188,7 @@ async def test_failed_deliveries_are_not_retried_and_appear_in_the_digest(
         person = await people.find_by_account(session, "console", "you")
         assert group is not None and person is not None
         now = bot.app.clock.now()
-        await groups.bind_chat(session, group, "fax", "-100", "Fax-Gruppe", person, now)
+        await groups.bind_chat(session, group, "fax", "-100", "Fax-Gruppe", person.id, now)
     await bot.say("/termin Jour fixe | 27.3. 14 Uhr")
     out = await bot.say("::now 2026-03-26T14:00")
     assert "[ag] 🔔 Erinnerung: Jour fixe" in out  # the console chat still gets it

@@ -348,7 +348,7 @@ async def test_linked_accounts_see_the_items_of_both(bot: ConsoleBot) -> None:
     code = re.search(r"/verknuepfen ([A-Z0-9]{8})\b", out)
     assert code is not None
     assert "sind jetzt eine Person" in await bot.say(
-        "::user ben-matrix", "::dm", f"/verknuepfen {code[1]}"
+        "::user ben-matrix", "::dm", f"/verknuepfen {code[1]}", "/ja"
     )
     for account in ("ben", "ben-matrix"):
         mine = await bot.say(f"::user {account}", "::dm", "/aufgaben")

@@ -48,7 +48,7 @@ async def bind_chats(url: str, platform: str, chats: list[str]) -> None:
                 session, "AG Fehlertest", now, language="de", timezone="Europe/Berlin"
             )
             for chat in chats:
-                await groups.bind_chat(session, group, platform, chat, chat, founder, now)
+                await groups.bind_chat(session, group, platform, chat, chat, founder.id, now)
     finally:
         await app.close()
 

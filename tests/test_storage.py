@@ -106,8 +106,8 @@ async def test_a_chat_belongs_to_one_ag_and_names_are_unique_ignoring_case(
         )
         first = await groups.create_group(session, "AG Verkehr", NOW, language="de", timezone="UTC")
         second = await groups.create_group(session, "AG Kultur", NOW, language="de", timezone="UTC")
-        await groups.bind_chat(session, first, "telegram", "-100", "Verkehr", anna, NOW)
-        await groups.bind_chat(session, second, "telegram", "-100", "Kultur", anna, NOW)
+        await groups.bind_chat(session, first, "telegram", "-100", "Verkehr", anna.id, NOW)
+        await groups.bind_chat(session, second, "telegram", "-100", "Kultur", anna.id, NOW)
         bound = await groups.group_for_chat(session, "telegram", "-100")
         assert bound is not None and bound.name == "AG Kultur"
         assert await groups.find_group(session, "  ag   VERKEHR ") is not None
