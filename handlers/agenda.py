@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.commands import Command, Permission, Where
 from core.errors import UsageError
 from core.i18n import N_
+from core.input_text import bounded_number
 from core.messages import Reply, bold
 from core.timefmt import format_moment
 from handlers.context import Context
@@ -81,11 +82,12 @@ async def _add(context: Context, group: WorkingGroup, meeting: Meeting, text: st
 
 
 async def _remove(context: Context, group: WorkingGroup, meeting: Meeting, word: str) -> Reply:
-    if not word.isdecimal():
+    position = bounded_number(word)
+    if position is None:
         raise UsageError()
     if context.level < Permission.COORDINATOR:
         raise context.refuse("Only coordinators of the AG can remove agenda points.")
-    removed = await meetings.remove_agenda_item(context.session, meeting.id, int(word))
+    removed = await meetings.remove_agenda_item(context.session, meeting.id, position)
     if removed is None:
         raise context.refuse(
             "Meeting #{number} has no TOP {position}.", number=meeting.number, position=word
@@ -99,7 +101,7 @@ COMMANDS = [
     Command(
         name="tagesordnung",
         alias="agenda",
-        usage=N_("[#N] [+ point | - number]"),
+        usage=N_("[#N] [+ <point> | - <number>]"),
         summary=N_("Shows a meeting's agenda; members add points, coordinators remove them."),
         details=N_("Without a number: the next meeting. Example: /tagesordnung 3 + Haushalt 2027"),
         handler=agenda_command,

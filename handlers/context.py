@@ -12,7 +12,7 @@ from core.commands import Command, CommandRegistry, Permission
 from core.errors import Refusal
 from core.i18n import Translator
 from core.messages import Incoming, PersonRef, ReplyBuilder, Value, fmt
-from storage import people
+from storage import groups, people
 from storage.models import Person, Role, WorkingGroup
 
 
@@ -104,6 +104,23 @@ class Context:
         command = self.registry.find(command_name)
         word = command.word(self.language) if command else command_name
         return f"{self.prefix}{word}"
+
+    async def level_in(self, group_id: int) -> Permission:
+        """What the person is in the AG ``group_id``, wherever the command was sent.
+
+        In a chat of that AG the chat's level applies (its admins act as coordinators
+        there); anywhere else only the person's role in that AG counts. Every command
+        that names an object by number checks this for the object's AG, never the level
+        in the current chat.
+        """
+        if self.level >= Permission.GLOBAL_ADMIN:
+            return Permission.GLOBAL_ADMIN
+        if not self.is_private and self.group is not None and self.group.id == group_id:
+            return self.level
+        role = await groups.role_in(self.session, group_id, self.person.id)
+        if role is Role.COORDINATOR:
+            return Permission.COORDINATOR
+        return Permission.MEMBER if role is Role.MEMBER else Permission.ANYONE
 
     def without_mentions(self, args: str) -> str:
         """The arguments with every mention of the message taken out."""

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from core.commands import Command, Where
 from core.errors import UsageError
 from core.i18n import N_
+from core.input_text import MAX_NUMBER
 from core.messages import Reply, ReplyBuilder, bold
 from core.timefmt import format_day, format_moment
 from core.when import Day, Moment, WhenError, parse_when
@@ -23,7 +24,7 @@ from handlers.context import Context
 from handlers.hour_amounts import format_minutes, parse_amount
 from handlers.projects import local_today, tell_budget
 from handlers.report_periods import month_label
-from handlers.task_texts import MAX_ID, is_coordinator, item_number
+from handlers.task_texts import is_coordinator, item_number
 from storage import groups, hours
 from storage.hours import NewEntry
 from storage.models import HourEntry, HourEventKind, Project, WorkingGroup
@@ -349,7 +350,7 @@ async def _own_entry(context: Context, text: str) -> tuple[HourEntry, WorkingGro
     number = item_number(words[0]) if words else None
     if number is None:
         raise UsageError()
-    entry = await hours.entry_by_id(context.session, number) if number <= MAX_ID else None
+    entry = await hours.entry_by_id(context.session, number) if number <= MAX_NUMBER else None
     if entry is None or entry.person_id != context.person.id:
         raise context.refuse(
             "You have no hour entry #{number}. You can change and delete only your own.",
@@ -407,7 +408,7 @@ async def _show(context: Context, word: str) -> Reply:
     """An entry with its audit trail: for its person and the AG's coordinators."""
     number = item_number(word)
     assert number is not None
-    events = await hours.events_of(context.session, number) if number <= MAX_ID else []
+    events = await hours.events_of(context.session, number) if number <= MAX_NUMBER else []
     if not events:
         raise context.refuse("There is no hour entry #{number}.", number=number)
     group = await context.session.get(WorkingGroup, events[0][0].group_id)
@@ -442,7 +443,7 @@ COMMANDS = [
         name="stunden",
         alias="hours",
         usage=N_(
-            "[<amount> [<when>] [for <project>:] [<description>]] | delete #N | edit #N "
+            "[<amount> [<when>] [for <project>:] [<description>]] | #N | delete #N | edit #N "
             "<amount> | report … | export … | close <month>"
         ),
         summary=N_("Logs your working hours; without arguments your totals and last entries."),

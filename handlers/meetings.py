@@ -416,7 +416,10 @@ COMMANDS = [
     Command(
         name="termin",
         alias="meeting",
-        usage=N_("<title> | <when> [| <place or link>] [| 90 min] [| hybrid]"),
+        usage=N_(
+            "<title> | <when> [| <place or link>] [| 90 min] [| hybrid] "
+            "| move #N <when> | cancel #N [series]"
+        ),
         summary=N_("Plans a meeting or a series and invites the AG."),
         details=N_(
             "Examples: /termin Jour fixe | jeden ersten Dienstag im Monat 14 Uhr | Rathaus, "

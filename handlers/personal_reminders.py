@@ -14,19 +14,20 @@ from zoneinfo import ZoneInfo
 from core.commands import Command, Permission
 from core.errors import UsageError
 from core.i18n import N_
+from core.input_text import bounded_number
 from core.messages import Reply, bold
 from core.timefmt import format_moment
 from core.when import Day, Moment, Recurrence, WhenError, parse_when
 from handlers.context import Context
 from handlers.durations import parse_duration
 from handlers.mentions import resolve_member, resolve_person
-from handlers.task_texts import MAX_ID
 from handlers.time_input import read_when
 from storage import groups, reminders
-from storage.models import Meeting, Person, Reminder, ReminderKind, ReminderStatus, Role
+from storage.models import Meeting, Person, Reminder, ReminderKind, ReminderStatus
 from storage.reminders import WAITING, PlannedReminder, planned_like
 
 MAX_TEXT = 1000
+MAX_WHEN_WORDS = 12
 # A date without a time of day means this time.
 DEFAULT_TIME = time(9, 0)
 _ME = {"mich", "me", "mir"}
@@ -127,7 +128,8 @@ def _split(context: Context, rest: str, zone: str) -> tuple[str, str]:
         return when_text.strip(), text.strip()
     words = rest.split()
     now = context.now().astimezone(ZoneInfo(zone))
-    for count in range(len(words), 0, -1):
+    # No time expression is longer than this; longer prefixes are not even tried.
+    for count in range(min(len(words), MAX_WHEN_WORDS), 0, -1):
         candidate = " ".join(words[:count])
         try:
             parse_when(candidate, now, zone, "future")
@@ -253,16 +255,19 @@ async def snooze_command(context: Context, args: str) -> Reply:
 async def _find(context: Context, word: str, *, waiting_only: bool) -> Reminder:
     """Reminder #N if this person may change it: theirs, or their chat's as coordinator."""
     digits = word.strip().lstrip("#")
-    known = digits.isdecimal() and len(digits) <= 12 and int(digits) <= MAX_ID
-    row = await context.session.get(Reminder, int(digits)) if known else None
+    number = bounded_number(digits)
+    row = await context.session.get(Reminder, number) if number is not None else None
     if row is None or (waiting_only and row.status not in WAITING):
         raise context.refuse("There is no waiting reminder #{number}.", number=digits or word)
     if context.person.id in (row.person_id, row.created_by):
         return row
-    if row.person_id is None and row.group_id is not None:
-        role = await groups.role_in(context.session, row.group_id, context.person.id)
-        if role is Role.COORDINATOR or context.level >= Permission.COORDINATOR:
-            return row
+    # A chat's reminder is also its AG's coordinators' to change: in that AG, not here.
+    if (
+        row.person_id is None
+        and row.group_id is not None
+        and await context.level_in(row.group_id) >= Permission.COORDINATOR
+    ):
+        return row
     raise context.refuse("Reminder #{number} is not yours.", number=row.id)
 
 

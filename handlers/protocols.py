@@ -14,6 +14,7 @@ import zipfile
 from core.commands import Command, Permission, Where
 from core.errors import UsageError
 from core.i18n import N_, Translator
+from core.input_text import bounded_number
 from core.messages import IncomingFile, Reply, ReplyBuilder, Value, bold
 from handlers.context import Context
 from handlers.meeting_texts import find_meeting, meeting_number
@@ -167,12 +168,13 @@ async def _draft_lines(context: Context, protocol: Protocol, reply: ReplyBuilder
 async def _correct(context: Context, group: WorkingGroup, meeting: Meeting, rest: str) -> Reply:
     number, _, text = rest.partition(" ")
     text = text.strip()
-    if not number.isdecimal() or not text:
+    position = bounded_number(number)
+    if position is None or not text:
         raise UsageError()
     if len(text) > MAX_TEXT:
         raise context.refuse("An entry may be at most {limit} characters long.", limit=MAX_TEXT)
     protocol = await _unpublished(context, meeting)
-    entry = await protocols.entry_by_number(context.session, protocol.id, int(number))
+    entry = await protocols.entry_by_number(context.session, protocol.id, position)
     if entry is None:
         raise context.refuse(
             "The minutes of #{meeting} have no entry {number}.",

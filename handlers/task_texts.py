@@ -10,18 +10,17 @@ from zoneinfo import ZoneInfo
 from core.commands import Permission
 from core.errors import UsageError
 from core.i18n import N_
+from core.input_text import MAX_NUMBER
 from core.messages import Choice, ReplyBuilder, Span, bold
 from core.timefmt import format_day, format_moment
 from core.when import Day, Moment
 from handlers.context import Context
 from handlers.time_input import read_when
 from storage import groups, tasks
-from storage.models import ActionItem, Role, TaskStatus, WorkingGroup
+from storage.models import ActionItem, TaskStatus, WorkingGroup
 from storage.tasks import ItemRow
 
 _NUMBER = re.compile(r"^#?(\d{1,12})$")
-# The largest id an integer column holds on every database (PostgreSQL's int4).
-MAX_ID = 2_147_483_647
 # A deadline given as a date is due at the end of that day in the AG's zone.
 END_OF_DAY = time(23, 59, 59)
 # Buttons under a list: as many as every messenger can show (Matrix offers nine reactions).
@@ -63,7 +62,7 @@ async def find_item(context: Context, word: str) -> FoundItem:
     number = item_number(word)
     if number is None:
         raise UsageError()
-    item = await tasks.get_item(context.session, number) if number <= MAX_ID else None
+    item = await tasks.get_item(context.session, number) if number <= MAX_NUMBER else None
     group = await _readable_group(context, item)
     if item is None or group is None:
         raise context.refuse("There is no task #{number} here.", number=number)
@@ -107,12 +106,8 @@ def require_member(context: Context, group: WorkingGroup) -> None:
 
 
 async def is_coordinator(context: Context, group: WorkingGroup) -> bool:
-    """Coordinator of ``group`` (chat and global admins count as coordinators)."""
-    if context.level >= Permission.GLOBAL_ADMIN:
-        return True
-    if not context.is_private and context.group is not None and context.group.id == group.id:
-        return context.level >= Permission.COORDINATOR
-    return await groups.role_in(context.session, group.id, context.person.id) is Role.COORDINATOR
+    """Coordinator of ``group`` (the chat's admins in its chats and global admins count)."""
+    return await context.level_in(group.id) >= Permission.COORDINATOR
 
 
 def parse_due(context: Context, group: WorkingGroup, text: str) -> tuple[datetime, bool]:

@@ -360,7 +360,7 @@ COMMANDS = [
     Command(
         name="erledigt",
         alias="done",
-        usage=N_("#N [note]"),
+        usage=N_("#N [<note>]"),
         summary=N_("Marks task #N as done."),
         details=N_("Text after the number is kept as a note: /erledigt 12 Flyer sind bestellt"),
         handler=_changing(_done),
@@ -368,7 +368,7 @@ COMMANDS = [
     Command(
         name="wiedereroeffnen",
         alias="reopen",
-        usage=N_("#N [note]"),
+        usage=N_("#N [<note>]"),
         summary=N_("Reopens a task that was done or dropped."),
         details="",
         handler=_changing(_reopen),
@@ -384,7 +384,7 @@ COMMANDS = [
     Command(
         name="frist",
         alias="due",
-        usage=N_("#N <when> | none"),
+        usage=N_("#N <when> | #N none"),
         summary=N_("Sets or removes the deadline of task #N."),
         details=N_("Examples: /frist 12 Freitag, /frist 12 30.4. 12 Uhr, /frist 12 keine"),
         handler=_changing(_due),
@@ -392,7 +392,7 @@ COMMANDS = [
     Command(
         name="streichen",
         alias="drop",
-        usage=N_("#N [note]"),
+        usage=N_("#N [<note>]"),
         summary=N_("Drops task #N (kept in the history)."),
         details="",
         handler=_changing(_drop, coordinators_only=True),

@@ -1,4 +1,5 @@
-"""Property-based: random command lines never crash the bot and always get a reply."""
+"""Property-based: random command lines never crash the bot and always get a reply,
+on every database: control characters, huge numbers and 100 kB lines included."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import asyncio
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.command_line import parse_command_line
 from handlers import build_registry
+from tests.databases import backends, drop_database, fresh_database
 from tests.harness import ConsoleBot
 
 KNOWN_WORDS = sorted(
@@ -19,6 +22,12 @@ KNOWN_WORDS = sorted(
 MARKUP = ["<b>", "</i>", "&amp;", "*", "_", "`", "```", "[x](http://e.org)", "<script>", "\\"]
 # Every character except line breaks: the console reads one message per line.
 TEXT = st.text(st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",)))
+CONTROL = [chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127, 0x85, 0x9F)] + [
+    "u\u0308",
+    "\u200b",
+    "\ufeff",
+]
+HUGE_NUMBERS = ["99999999999999999999", "#99999999999999999999", "2147483648", "-1", "0", "1e309"]
 ERROR_ID = re.compile(r"(Fehlernummer|error id): [0-9a-f]{8}")
 
 
@@ -45,6 +54,11 @@ def command_lines(draw: st.DrawFn) -> str:
                 st.sampled_from(MARKUP),
                 st.sampled_from(["@you", "@ben", "@nobody", "@", "#1", "koordination", "en"]),
                 st.text(st.characters(blacklist_characters="\r\n"), min_size=2000, max_size=5000),
+                # What breaks databases and parsers: NUL and other control characters,
+                # decomposed umlauts, numbers no column holds, and very long lines.
+                st.lists(st.sampled_from(CONTROL), min_size=1, max_size=5).map("".join),
+                st.sampled_from(HUGE_NUMBERS),
+                st.just("x" * 100_000),
             ),
             max_size=4,
         )
@@ -52,9 +66,11 @@ def command_lines(draw: st.DrawFn) -> str:
     return f"{prefix}{word}{suffix} {' '.join(parts)}".rstrip()
 
 
-def test_random_command_lines_always_get_a_reply(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", backends())
+def test_random_command_lines_always_get_a_reply(tmp_path: Path, backend: str) -> None:
     runner = asyncio.Runner()
-    bot = runner.run(ConsoleBot.start(f"sqlite+aiosqlite:///{tmp_path / 'fuzz.db'}", tmp_path))
+    url = runner.run(fresh_database(backend, tmp_path))
+    bot = runner.run(ConsoleBot.start(url, tmp_path))
     runner.run(bot.say("::chat fuzz", "::admin", "/einrichten AG Fuzz", "::user ben", "/join"))
     seen = 0
 
@@ -81,6 +97,7 @@ def test_random_command_lines_always_get_a_reply(tmp_path: Path) -> None:
         assert after.startswith("[fuzz] ") and "fuzz" in after.split("\n", 2)[1]
     finally:
         runner.run(bot.close())
+        runner.run(drop_database(url))
         runner.close()
 
 
