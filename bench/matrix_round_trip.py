@@ -57,7 +57,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -65,12 +65,12 @@ from typing import Any, Protocol
 
 from nio import RoomMessage
 
+from bench.command_latency import bench_config
 from bot.app import App, create_app, freeze_startup_objects
-from bot.config import Config, MatrixConfig
+from bot.config import MatrixConfig
 from bot.matrix.adapter import MatrixAdapter
 from core.clock import AdjustableClock
 from core.messages import Incoming, Reply
-from handlers.context import BotSettings
 from tests.synapse_server import RegisteredUser, SynapseServer
 
 # Loaded by name, so that mypy (strict on bench/) does not follow it into tests/, which it does
@@ -398,9 +398,7 @@ async def start_bot(
     synapse: SynapseServer, database_url: str, store: Path, user: RegisteredUser, sync_ms: int
 ) -> tuple[App, MatrixAdapter]:
     """The app and a started adapter, as ``agbot run`` builds them (see start_bot in tests)."""
-    settings = replace(
-        Config(), database=replace(Config().database, url=database_url), bot=BotSettings()
-    )
+    settings = bench_config(database_url)
     app = await create_app(settings, AdjustableClock(START))
     config = MatrixConfig(
         homeserver=synapse.url,

@@ -35,13 +35,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, text
 
-from bench.command_latency import create_postgres_database, drop_postgres_database
+from bench.command_latency import bench_config, create_postgres_database, drop_postgres_database
 from bot.app import App, create_app, freeze_startup_objects
 from bot.config import Config
 from core.clock import SystemClock
@@ -67,7 +66,7 @@ class RecordingMessenger:
 
 
 def _config(url: str) -> Config:
-    return replace(Config(), database=replace(Config().database, url=url))
+    return bench_config(url)
 
 
 def _rows(count: int, first_due: datetime, spread: timedelta, chats: int, start: int = 0):  # type: ignore[no-untyped-def]

@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import random
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -34,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.command_latency import (
     START,
     Result,
+    bench_config,
     console_people,
     finish_fill,
     latency_arguments,
@@ -42,10 +42,8 @@ from bench.command_latency import (
     timed_calls,
 )
 from bot.app import create_app, freeze_startup_objects
-from bot.config import Config
 from core.clock import AdjustableClock
 from core.messages import ChatRef, Incoming, Reply, Sender
-from handlers.context import BotSettings
 from storage.models import (
     Account,
     ActionItem,
@@ -177,8 +175,7 @@ def check(label: str, reply: Reply) -> None:
 
 
 async def run_backend(backend: str, url: str, runs: int, warmup: int) -> list[Result]:
-    config = Config()
-    config = replace(config, database=replace(config.database, url=url), bot=BotSettings())
+    config = bench_config(url)
     app = await create_app(config, AdjustableClock(START))
     try:
         await fill(app.engine)

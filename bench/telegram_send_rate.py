@@ -45,18 +45,18 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from bench.command_latency import bench_config
 from bot.app import App, create_app, freeze_startup_objects
-from bot.config import Config, TelegramConfig
+from bot.config import TelegramConfig
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.ratelimit import FloodLimiter
 from core.clock import AdjustableClock
 from core.messages import Reply, Span
-from handlers.context import BotSettings
 from tests.telegram_emulator import Call, TelegramEmulator
 
 # The same fixed moment as the tests' bot; the clock does not move during a run.
@@ -350,8 +350,7 @@ async def main_async(args: argparse.Namespace) -> bool:
     chats = [FIRST_USER + index for index in range(args.chats)]
     with tempfile.TemporaryDirectory(prefix="agbot_bench_") as directory:
         url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
-        config = Config()
-        config = replace(config, database=replace(config.database, url=url), bot=BotSettings())
+        config = bench_config(url)
         app = await create_app(config, AdjustableClock(START))
         try:
             async with TelegramEmulator() as tg:

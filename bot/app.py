@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from reminders.addressing import RenderEnvironment
 from reminders.dispatcher import Dispatcher, DispatchSettings
 from reminders.engine import EngineSettings, ReminderEngine
 from reminders.planning import plan_ahead
-from storage.database import create_engine, session_factory, upgrade_schema
+from storage.database import check_reachable, create_engine, session_factory, upgrade_schema
 
 
 @dataclass
@@ -36,15 +37,23 @@ class App:
         await self.engine.dispose()
 
 
-async def create_app(config: Config, clock: Clock) -> App:
+async def create_app(
+    config: Config, clock: Clock, monotonic: Callable[[], float] | None = None
+) -> App:
+    """``monotonic``: the seconds the per-minute limits count in (tests pass their own)."""
     engine = create_engine(config.database.url)
-    if config.database.auto_upgrade:
-        await upgrade_schema(engine)
+    try:
+        await check_reachable(engine)
+        if config.database.auto_upgrade:
+            await upgrade_schema(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
     sessions = session_factory(engine)
     # Loading dateparser's language data takes a moment: at start, not on a user's command.
     warm_up()
     registry = build_registry()
-    router = Router(sessions, registry, config.bot, clock)
+    router = Router(sessions, registry, config.bot, clock, config.limits, monotonic)
     settings = config.reminders
     environment = RenderEnvironment(
         settings=config.bot,

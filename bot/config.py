@@ -15,9 +15,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.engine import make_url
+
+from bot.limits import Limits
 from core.i18n import LANGUAGES
 from handlers.context import BotSettings
 from reminders.planning import DigestSchedule
+from storage.database_url import DatabaseUrlError, async_database_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/agbot.db"
 PLATFORMS = ("telegram", "matrix", "console")
@@ -80,10 +84,12 @@ class Config:
     matrix: MatrixConfig | None = None
     log_level: str = "INFO"
     reminders: ReminderConfig = field(default_factory=ReminderConfig)
+    limits: Limits = field(default_factory=Limits)
 
     def secrets(self) -> list[str]:
         """Every secret value, for the log filter that blanks them out."""
-        values = [self.database.url]
+        # The URL's password on its own, too: messages may show the URL in another form.
+        values = [self.database.url, make_url(self.database.url).password or ""]
         if self.telegram:
             values += [self.telegram.token, self.telegram.webhook_secret]
         if self.matrix:
@@ -111,8 +117,9 @@ def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
         raise ConfigError("[logging] level: must be DEBUG, INFO, WARNING or ERROR")
     reminders = _reminders(reader.section("reminders"), bot.timezone)
     bot = replace(bot, reminder_horizon_days=reminders.horizon_days)
+    limits = _limits(reader.section("limits"))
     reader.finish()
-    return Config(database, bot, telegram, matrix, log_level, reminders)
+    return Config(database, bot, telegram, matrix, log_level, reminders, limits)
 
 
 class _Section:
@@ -185,11 +192,18 @@ def _secret(
 
 def _database(section: _Section, environ: Mapping[str, str]) -> DatabaseConfig:
     url = _secret(section, "url", environ, "AGBOT_DATABASE_URL", DEFAULT_DATABASE_URL)
-    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-        raise ConfigError(
-            "[database] url: must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
-        )
-    return DatabaseConfig(url=url, auto_upgrade=section.flag("auto_upgrade", True))
+    where = "AGBOT_DATABASE_URL" if environ.get("AGBOT_DATABASE_URL") else "[database] url"
+    return DatabaseConfig(
+        url=database_url(url, where), auto_upgrade=section.flag("auto_upgrade", True)
+    )
+
+
+def database_url(text: str, where: str) -> str:
+    """``text`` for the async driver; a ConfigError naming ``where`` it came from."""
+    try:
+        return async_database_url(text)
+    except DatabaseUrlError as error:
+        raise ConfigError(f"{where}: {error}") from None
 
 
 def _bot(section: _Section) -> BotSettings:
@@ -271,6 +285,17 @@ def _matrix(section: _Section, environ: Mapping[str, str]) -> MatrixConfig:
         allowed_inviters=section.texts("allowed_inviters"),
         command_prefix=section.text("command_prefix", "!"),
     )
+
+
+def _limits(section: _Section) -> Limits:
+    defaults = Limits()
+    values = {
+        name: section.number(name, getattr(defaults, name)) for name in Limits.__dataclass_fields__
+    }
+    for name, value in values.items():
+        if value < 1:
+            raise ConfigError(f"[limits] {name}: must be at least 1")
+    return Limits(**values)
 
 
 _WEEKDAYS = {

@@ -9,6 +9,7 @@ rolled back.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -16,13 +17,26 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.command_line import CommandLine, parse_command_line
+from bot.limits import SLOW_DOWN, TOO_LONG, CommandRate, Limits, Pace, exceeded_quota
 from core.clock import Clock
 from core.commands import Command, CommandRegistry, Permission
 from core.errors import Refusal, UsageError
 from core.i18n import N_, Translator
-from core.messages import ChatRef, Delivery, Incoming, Reply, ReplyBuilder, Span, Value, fmt
+from core.input_text import clean_chat, clean_incoming
+from core.messages import (
+    ChatRef,
+    Delivery,
+    Incoming,
+    Reply,
+    ReplyBuilder,
+    Sender,
+    Span,
+    Value,
+    fmt,
+)
 from handlers import chat_events
 from handlers.context import BotSettings, Context
+from handlers.paging import first_page
 from handlers.permissions import check_allowed
 from handlers.texts import usage_line
 from reminders.notifier import Notifier
@@ -30,6 +44,8 @@ from storage import dialogues, groups, people
 from storage.models import Role, WorkingGroup
 
 log = logging.getLogger(__name__)
+# Plain messages (not commands) a person may send per minute, as a multiple of the command limit.
+CHATTER_FACTOR = 3
 
 
 class Router:
@@ -41,11 +57,18 @@ class Router:
         registry: CommandRegistry[Context],
         settings: BotSettings,
         clock: Clock,
+        limits: Limits | None = None,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         self._sessions = sessions
         self._registry = registry
         self._settings = settings
         self._clock = clock
+        self._limits = limits or Limits()
+        monotonic = monotonic or time.monotonic
+        self._rate = CommandRate(self._limits.commands_per_minute, monotonic)
+        # Plain chat the bot only learns names from: more is allowed, and it is never answered.
+        self._chatter = CommandRate(CHATTER_FACTOR * self._limits.commands_per_minute, monotonic)
         # The names people address the bot by, per messenger ("/hilfe@AGBot", "AGBot: hilfe").
         self._bot_names: dict[str, set[str]] = {}
         # The prefix shown in texts, per messenger ("/" unless an adapter says otherwise).
@@ -129,6 +152,7 @@ class Router:
 
     async def _refuse_file(self, message: Incoming, template: str, **values: Value) -> Reply:
         """A refusal in the language of the chat (the person's in private, else the AG's)."""
+        message = clean_incoming(message)
         async with self._sessions() as session, session.begin():
             context = await self._context(session, message)
             refusal = context.refuse(template, **values)
@@ -136,12 +160,28 @@ class Router:
 
     async def handle(self, message: Incoming) -> Reply | None:
         """The reply to ``message``, or None when the bot should stay silent."""
+        # Cleaned once, here: nothing behind the router sees control characters or NFD.
+        message = clean_incoming(message)
         parsed = self._parse(message.text, message.chat.platform)
-        if parsed is None:
-            return await self._observe(message)
-        command = self._registry.find(parsed.word)
-        if command is None and parsed.by_name:
+        command = self._registry.find(parsed.word) if parsed is not None else None
+        if parsed is not None and command is None and parsed.by_name:
             return None
+        who = f"{message.sender.platform}:{message.sender.account_id}"
+        # Counted before any database work, so a flood costs the other chats nothing.
+        if parsed is None:
+            # Chat is not a command: never answered with "slow down", only not read on.
+            return await self._observe(message) if self._chatter.pace(who) is Pace.OK else None
+        pace = self._rate.pace(who)
+        if pace is Pace.SILENT:
+            return None
+        if pace is Pace.SLOW_DOWN:
+            return await self._refuse_early(
+                message, SLOW_DOWN, limit=self._limits.commands_per_minute
+            )
+        if len(message.text) > self._limits.message_characters:
+            return await self._refuse_early(
+                message, TOO_LONG, limit=self._limits.message_characters
+            )
         reply = await self._run(message, command, parsed.word, parsed.args)
         await self._deliver(reply.deliveries)
         for callback in self._after_command:
@@ -199,9 +239,11 @@ class Router:
                 if command is None:
                     return self._unknown(context, word)
                 context.command = command
-                check_allowed(context, command)
+                check_allowed(context, command, args)
                 handler = command.dialogue if continuing and command.dialogue else command.handler
-                return await handler(context, args)
+                reply = await handler(context, args)
+                await self._within_limits(context)
+                return await first_page(context, reply, self._limits.reply_lines)
         except Refusal as refusal:
             return replace(refusal.reply, refused=True)
         except UsageError as error:
@@ -230,6 +272,26 @@ class Router:
                 )
             ).build()
 
+    async def _within_limits(self, context: Context) -> None:
+        """Refuse (and so roll back) a command whose new rows went over a limit."""
+        exceeded = await exceeded_quota(
+            context.session, self._limits, context.person.id, context.message.chat, context.now()
+        )
+        if exceeded is not None:
+            raise context.refuse(
+                exceeded.template,
+                count=exceeded.count,
+                limit=exceeded.limit,
+                command=context.command_word("erinnerungen"),
+            )
+
+    async def _refuse_early(self, message: Incoming, template: str, **values: Value) -> Reply:
+        """A refusal before the command runs, in the chat's language; reads, never writes."""
+        async with self._sessions() as session:
+            language = await _chat_language(session, message) or self._settings.language
+        text = Translator(language).t(template)
+        return replace(ReplyBuilder(lines=fmt(text, **values)).build(), refused=True)
+
     async def _context(self, session: AsyncSession, message: Incoming) -> Context:
         now = self._clock.now()
         person = await people.person_for_account(
@@ -252,7 +314,7 @@ class Router:
             person=person,
             group=group,
             role=role,
-            level=self._level(message, role),
+            level=await self._level(session, message, person.id, role),
             translator=Translator(language),
             clock=self._clock,
             settings=self._settings,
@@ -260,9 +322,11 @@ class Router:
             prefix=self._prefix(message.chat.platform),
         )
 
-    def _level(self, message: Incoming, role: Role | None) -> Permission:
+    async def _level(
+        self, session: AsyncSession, message: Incoming, person_id: int, role: Role | None
+    ) -> Permission:
         sender = message.sender
-        if f"{sender.platform}:{sender.account_id}" in self._settings.admins:
+        if await self._is_global_admin(session, sender, person_id):
             return Permission.GLOBAL_ADMIN
         if sender.is_chat_admin and not message.chat.is_private:
             return Permission.CHAT_ADMIN
@@ -271,6 +335,20 @@ class Router:
         if role is Role.MEMBER:
             return Permission.MEMBER
         return Permission.ANYONE
+
+    async def _is_global_admin(self, session: AsyncSession, sender: Sender, person_id: int) -> bool:
+        """Whether any account of the person is a configured global admin.
+
+        Rights belong to the person, not to the account that happens to write: after
+        linking, the admin's Matrix account is as much an admin as their Telegram one.
+        """
+        admins = self._settings.admins
+        if not admins:
+            return False
+        if f"{sender.platform}:{sender.account_id}" in admins:
+            return True
+        accounts = (await people.accounts_of(session, [person_id]))[person_id]
+        return any(f"{a.platform}:{a.account_id}" in admins for a in accounts)
 
     def _unknown(self, context: Context, word: str) -> Reply:
         help_word = context.command_word("hilfe")
@@ -300,6 +378,7 @@ class Router:
 
     async def bot_joined(self, chat: ChatRef) -> Reply:
         """The bot was added to a group chat: the introduction to post there."""
+        chat = clean_chat(chat)
         async with self._sessions() as session, session.begin():
             return await chat_events.bot_joined(
                 session, chat, self._registry, self._settings.language, self._prefix(chat.platform)
@@ -362,6 +441,17 @@ class Router:
                 help=f"{prefix}{word}",
             )
         ).build()
+
+
+async def _chat_language(session: AsyncSession, message: Incoming) -> str | None:
+    """The language replies in this chat use (the person's in private, else the AG's)."""
+    if message.chat.is_private:
+        person = await people.find_by_account(
+            session, message.sender.platform, message.sender.account_id
+        )
+        return person.language if person else None
+    group = await groups.group_for_chat(session, message.chat.platform, message.chat.chat_id)
+    return group.language if group else None
 
 
 def _seen(message: Incoming) -> people.SeenAccount:

@@ -20,6 +20,7 @@ from handlers import (
     linking,
     meetings,
     minutes,
+    paging,
     personal_reminders,
     projects,
     protocols,
@@ -51,6 +52,7 @@ def build_registry() -> CommandRegistry[Context]:
         language,
         linking,
         files,
+        paging,
     )
     for module in (*modules, confirmations):
         for command in module.COMMANDS:

@@ -1,4 +1,4 @@
-"""A user's clone holds only the repository: the suite must be complete without anything beside it."""
+"""A user's clone holds only the repository: the suite must pass without what lies beside it."""
 
 from __future__ import annotations
 

@@ -58,6 +58,7 @@ from nio.exceptions import EncryptionError, LocalProtocolError, SendRetryError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import MatrixConfig
+from bot.logging_setup import blank_in_logs
 from bot.matrix.render import choice_keys, render_matrix
 from bot.router import Router
 from core.clock import Clock
@@ -144,6 +145,8 @@ class MatrixAdapter:
     async def start(self) -> None:
         """Log in (or restore the device), then sync in the background."""
         self.store_path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # mkdir leaves an existing folder's mode alone: the keys and the token live here.
+        self.store_path.chmod(0o700)
         await self._log_in()
         if self.client.should_upload_keys:
             await self.client.keys_upload()
@@ -179,6 +182,7 @@ class MatrixAdapter:
         credentials = self.store_path / "credentials.json"
         if credentials.exists():
             saved = json.loads(credentials.read_text(encoding="utf-8"))
+            blank_in_logs(saved["access_token"])
             self.client.restore_login(saved["user_id"], saved["device_id"], saved["access_token"])
             return
         if self._config.access_token:
@@ -194,6 +198,7 @@ class MatrixAdapter:
             if not isinstance(response, LoginResponse):
                 raise RuntimeError(f"matrix: login as {self._config.user_id} failed: {response}")
             device_id, token = response.device_id, response.access_token
+        blank_in_logs(token)
         # Written before use and readable only by us: it is the key to the account.
         descriptor = os.open(credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
