@@ -59,8 +59,8 @@ Clock = tuple[ClockTime, int]
 def time_of_day(tokens: Sequence[str], index: int, previous: Sequence[Part]) -> Found:
     """14:30, 14.30 Uhr, 14 Uhr, 9 Uhr 30, um 9, 2pm, halb elf, Punkt 9, 10 Uhr c.t."""
     intro = tokens[index] in TIME_INTROS
-    start = index + 1 if intro else index
-    if tokens[index] in ("pünktlich", "puenktlich") and at(tokens, start) == "um":
+    start = index
+    while at(tokens, start) in TIME_INTROS and start < index + 2:  # "um Punkt 9", "pünktlich um"
         start += 1
     found = spoken(tokens, start) or clock(tokens, start, intro) or _word_hour(tokens, start, intro)
     if found is None and not intro and _date_before(previous):

@@ -30,6 +30,9 @@ END_EXAMPLES = ("jeden Montag 10 Uhr bis 30.6.", "jeden Montag 10 Uhr, 10 mal")
 DEADLINE_EXAMPLES = ("bis Freitag", "spätestens 30.6.", "bis Ende Mai")
 
 
+_FUNCTION_WORDS = {"nach", "kurz", "ungefähr", "etwa", "gegen", "während", "zwischen"}
+
+
 class NotUnderstood(WhenError):
     """A word that no rule reads."""
 
@@ -37,6 +40,8 @@ class NotUnderstood(WhenError):
 def not_understood(words: Sequence[str], known: Iterable[str]) -> NotUnderstood:
     """ "blumentag" is not understood; with "did you mean" where a known word is close."""
     shown = " ".join(words)
+    if words and words[0] in ("kurz", "ungefähr", "etwa", "circa"):
+        return NotUnderstood(f'"{shown}" is vague: say the time itself', TIME_EXAMPLES)
     close = _closest(words[-1] if words else "", tuple(known))
     hint = f'; did you mean "{close}"?' if close else ""
     return NotUnderstood(f'"{shown}" is not understood{hint}', GENERAL_EXAMPLES)
@@ -44,7 +49,7 @@ def not_understood(words: Sequence[str], known: Iterable[str]) -> NotUnderstood:
 
 @cache
 def _closest(word: str, known: tuple[str, ...]) -> str | None:
-    if len(word) < 4 or not word.isalpha():
+    if len(word) < 4 or not word.isalpha() or word in _FUNCTION_WORDS:
         return None
     matches = difflib.get_close_matches(word, known, n=1, cutoff=0.8)
     return matches[0] if matches and matches[0] != word else None
@@ -66,4 +71,4 @@ def ambiguous_ordinal_weekday(words: str, nth: int, weekday_plural: str) -> When
 
 def vague(words: str, reason: str, examples: tuple[str, ...]) -> WhenError:
     """A phrase that names no single day ("vor Ostern", "über Weihnachten")."""
-    return WhenError(f'"{words}" is not a single day: {reason}', examples)
+    return WhenError(f'"{display(words)}" is not a single day: {reason}', examples)

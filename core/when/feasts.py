@@ -20,7 +20,7 @@ import holidays
 from dateutil.easter import easter
 
 from core.when.components import Feast, Found, Part
-from core.when.errors import FEAST_EXAMPLES, vague
+from core.when.errors import FEAST_EXAMPLES, display, vague
 from core.when.tokens import at, tokenize
 from core.when.values import WhenError
 
@@ -125,31 +125,28 @@ _OWN: list[tuple[Compute, list[str]]] = [
     *((_advent(n), _ordinal_forms(n, "Advent")) for n in (1, 2, 3, 4)),
 ]
 # Names of more than one day, and of holidays whose dates differ by state and year.
-_SEVERAL = {
-    fold(name): examples
-    for names, examples in (
-        (("Weihnachten", "Christmas"), ("Heiligabend", "1. Weihnachtsfeiertag")),
-        (("Weihnachtsfeiertage", "Feiertage", "Ostertage"), ("Ostermontag", "Heiligabend")),
-        (("Advent", "Adventszeit"), ("1. Advent", "2. Advent")),
-        (("Fasching", "Karneval", "Fastenzeit"), ("Rosenmontag", "Aschermittwoch")),
+_SEVERAL_NAMES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("Weihnachten", "Christmas"), ("Heiligabend", "1. Weihnachtsfeiertag")),
+    (("Weihnachtsfeiertage", "Feiertage", "Ostertage"), ("Ostermontag", "Heiligabend")),
+    (("Advent", "Adventszeit"), ("1. Advent", "2. Advent")),
+    (("Fasching", "Karneval", "Fastenzeit"), ("Rosenmontag", "Aschermittwoch")),
+    (
         (
-            (
-                "Osterferien",
-                "Sommerferien",
-                "Herbstferien",
-                "Winterferien",
-                "Pfingstferien",
-                "Weihnachtsferien",
-                "Ferien",
-                "Brückentag",
-            ),
-            ("Gründonnerstag", "Ende Juli"),
+            "Osterferien",
+            "Sommerferien",
+            "Herbstferien",
+            "Winterferien",
+            "Pfingstferien",
+            "Weihnachtsferien",
+            "Ferien",
+            "Brückentag",
         ),
-        (("zwischen den Jahren",), ("Silvester", "28.12.")),
-        (("Wochenende", "weekend"), ("Samstag", "Sonntag", "Ende dieser Woche")),
-    )
-    for name in names
-}
+        ("Gründonnerstag", "Ende Juli"),
+    ),
+    (("zwischen den Jahren",), ("Silvester", "28.12.")),
+    (("Wochenende", "weekend"), ("Samstag", "Sonntag", "Ende dieser Woche")),
+)
+_SEVERAL = {fold(name): examples for names, examples in _SEVERAL_NAMES for name in names}
 _VAGUE_BEFORE = {"vor", "nach", "über", "ueber", "rund", "kurz", "gegen", "before", "after"}
 _VAGUE_BEFORE |= {"around", "over", "um"}
 
@@ -215,17 +212,21 @@ def name_table() -> dict[str, Compute]:
 @cache
 def _first_words() -> frozenset[str]:
     names = [name for _, names in _OWN for name in names] + list(_package_names().values())
-    names += list(_SEVERAL)
+    names += [name for several, _ in _SEVERAL_NAMES for name in several]
     return frozenset(fold(tokenize(name)[0]) for name in names if tokenize(name))
 
 
 def feast(tokens: Sequence[str], index: int, _: Sequence[Part]) -> Found:
     """Ostermontag [2027], Tag der Deutschen Einheit, 1. Advent; "vor Ostern" is an error."""
     word = tokens[index]
-    if word in _VAGUE_BEFORE:
-        start = index + 2 if at(tokens, index + 1) in ("zu", "den", "dem") else index + 1
-        named = _name_at(tokens, start)
-        if named is None:
+    if word in _VAGUE_BEFORE or word in ("in", "während", "during"):
+        start = index + 2 if at(tokens, index + 1) in ("zu", "den", "dem", "der") else index + 1
+        try:
+            named = _name_at(tokens, start)
+        except WhenError as several:
+            words = " ".join(tokens[index : start + 1])
+            raise vague(words, "which day?", several.examples) from None
+        if named is None or word in ("in", "während", "during"):
             return None
         raise vague(
             " ".join(tokens[index : named[1]]),
@@ -253,10 +254,8 @@ def _name_at(tokens: Sequence[str], index: int) -> tuple[str, int] | None:
         if key in table:
             return key, index + size
         if key in _SEVERAL:
-            raise WhenError(
-                f'"{" ".join(tokens[index : index + size])}" is more than one day; which one?',
-                _SEVERAL[key],
-            )
+            shown = display(" ".join(tokens[index : index + size]))
+            raise WhenError(f'"{shown}" is more than one day; which one?', _SEVERAL[key])
     return None
 
 

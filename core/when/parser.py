@@ -26,8 +26,9 @@ from core.when.vocabulary import DEADLINE_WORDS
 MAX_LENGTH = 200
 _OUTLOOK_ZONE = re.compile(r"\(utc([+-])([0-9]{2}):([0-9]{2})\)[^()]*$", re.IGNORECASE)
 _OWN_NOTES = re.compile(
-    r"\((?:heute|morgen|übermorgen|diese woche|nächstes jahr|letztes jahr|today|tomorrow"
-    r"|the day after tomorrow|this week|next year|last year)\)",
+    r"\(\s*(?:heute|morgen|übermorgen|diese\s+woche|nächstes\s+jahr|letztes\s+jahr|today"
+    r"|tomorrow|the\s+day\s+after\s+tomorrow|this\s+week|next\s+year|last\s+year)\s*"
+    r"(?=[,)])[^)]*\)",
     re.IGNORECASE,
 )
 _TRAILING_DEADLINE = {"spätestens", "spaetestens", "latest"}

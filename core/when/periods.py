@@ -114,7 +114,8 @@ def _target(tokens: Sequence[str], index: int, point: Point) -> Found:
             return [PeriodPoint(point, "week", small_number(at(tokens, index + 1)))], index + 2
         return _with_year(tokens, index + 1, PeriodPoint(point, unit))
     raise WhenError(
-        f'"{" ".join(tokens[index - 1 : index + 1])}": the end of what?', PERIOD_EXAMPLES
+        f'"{" ".join(tokens[index - 1 : index + 1])}": the start, middle or end of what?',
+        PERIOD_EXAMPLES,
     )
 
 

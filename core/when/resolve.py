@@ -148,6 +148,13 @@ def resolve_day(dated: Sequence[Part], wall: time | None, ctx: Context) -> date:
     month = only(dated, MonthName, "month")
     week = only(dated, WeekRef, "calendar week")
     primaries = [p for p in dated if isinstance(p, _PRIMARIES)]
+    feast = next((p for p in primaries if isinstance(p, Feast)), None)
+    if feast is not None and len(primaries) == 2:
+        # "Do, 02.04.2026 (Gründonnerstag)": the name confirms the date.
+        day = resolve_day([p for p in dated if p is not feast], wall, ctx)
+        if feast.compute(day.year, ctx.state) != day:
+            raise WhenError(f'{day:%d.%m.%Y} is not "{feast.words}"', DATE_EXAMPLES)
+        return day
     if len(primaries) > 1:
         shown = " and ".join(f'"{p.words}"' for p in primaries if p.words)
         raise WhenError("more than one date" + (f": {shown}" if shown else ""), GENERAL_EXAMPLES)

@@ -13,7 +13,7 @@ from functools import cache
 from core.when.absolute import am_day, dash_date, iso, month_date, numeric_date, ordinals
 from core.when.clock import clock_range, day_part, time_of_day
 from core.when.components import Part, Rule
-from core.when.errors import not_understood
+from core.when.errors import TIME_EXAMPLES, NotUnderstood, not_understood
 from core.when.feasts import feast
 from core.when.periods import period_point
 from core.when.relative import offset, relative_day, week_shift, weekday
@@ -27,6 +27,7 @@ from core.when.series_words import (
     until,
     weekday_range,
 )
+from core.when.tokens import at
 from core.when.vocabulary import (
     DAY_PARTS,
     FILLERS,
@@ -52,10 +53,10 @@ RULES: tuple[Rule, ...] = (
     offset,
     except_months,
     times,
+    weekday_range,
     series_word,
     every,
     alle,
-    weekday_range,
     week_shift,
     clock_range,
     weekday,
@@ -98,6 +99,24 @@ def scan(tokens: Sequence[str]) -> list[Part]:
                 index = end
                 break
         else:
-            size = 2 if tokens[index] in MODES and index + 1 < len(tokens) else 1
-            raise not_understood(tokens[index : index + size], known_words())
+            raise _unplaced(tokens, index)
     return parts
+
+
+_LEADS = {"in", "an", "am", "im", "um", "zwischen", "vor", "nach", "über", "bei", "kurz"}
+
+
+def _unplaced(tokens: Sequence[str], index: int) -> NotUnderstood:
+    """The error for the word at ``index``: with the words it leads ("in den Osterferien")."""
+    word = tokens[index]
+    if word.isdigit():
+        return NotUnderstood(
+            f'"{word}": a bare number is never a time; write "{word} Uhr" or "{word}:00"',
+            (f"{word} Uhr", *TIME_EXAMPLES[:2]),
+        )
+    size = 1
+    if word in MODES:
+        size = 2
+    elif word in _LEADS:
+        size = 3 if at(tokens, index + 1) in ("den", "der", "dem", "die") else 2
+    return not_understood(tokens[index : index + size], known_words())

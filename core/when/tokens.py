@@ -49,7 +49,7 @@ WEEKDAY_COMPOUND = re.compile(
     r"(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag)(s?)"
     r"(morgen|früh|frueh|vormittag|mittag|nachmittag|abend|nacht)(s?)"
 )
-_CLOCKISH = r"[0-9]{1,2}(?:[:.][0-9]{2})?(?:uhr|h)?"
+_CLOCKISH = r"[0-9]{1,2}(?:[:.][0-9]{2})?(?:uhr|h|am|pm)?"
 _GLUED_RANGE = re.compile(rf"({_CLOCKISH})([-–—])({_CLOCKISH})")
 _GLUED_WEEKDAYS = re.compile(r"([a-zäöü]{2,10})\.?([-–—])([a-zäöü]{2,10})\.?")
 _GLUED_WEEK = re.compile(r"(kw|cw)\.?([0-9]{1,2})")

@@ -130,6 +130,8 @@ FILLERS = {
     "zu",
     "zum",
     "zur",
+    "for",
+    "insgesamt",
     "-",
     "–",
     "—",

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, time, timedelta
 
 from core.when.components import Found, Part, WeekdayRef, WeekRef
-from core.when.context import Context, pick
+from core.when.context import Context, note_year, pick
 from core.when.errors import WEEK_EXAMPLES
 from core.when.tokens import at, small_number
 from core.when.values import Note, WhenError
@@ -46,7 +46,7 @@ def calendar_week(tokens: Sequence[str], index: int, _: Sequence[Part]) -> Found
     if size:
         return _numbered(tokens, start + size)
     number = re.fullmatch(r"([0-9]{1,2})\.", at(tokens, start))
-    if number and _week_word(tokens, start + 1) and start == index:
+    if number and _week_word(tokens, start + 1):
         end = start + 1 + _week_word(tokens, start + 1)
         return [_checked(int(number.group(1)), _year_at(tokens, end))], end + (
             1 if _year_at(tokens, end) else 0
@@ -99,6 +99,7 @@ def week_monday(week: WeekRef, ctx: Context, wall: time | None, weekday: int) ->
     years = range(ctx.today.year - 1, ctx.today.year + 2)
     mondays = [m for m in (_monday(y, week.number) for y in years) if m is not None]
     chosen = pick([m + timedelta(days=weekday) for m in mondays], wall, ctx)
+    note_year(chosen, ctx)
     return chosen - timedelta(days=weekday)
 
 
