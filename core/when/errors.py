@@ -41,10 +41,15 @@ def not_understood(words: Sequence[str], known: Iterable[str]) -> NotUnderstood:
     """ "blumentag" is not understood; with "did you mean" where a known word is close."""
     shown = " ".join(words)
     if words and words[0] in ("kurz", "ungefähr", "etwa", "circa"):
-        return NotUnderstood(f'"{shown}" is vague: say the time itself', TIME_EXAMPLES)
+        return NotUnderstood(f'"{shown}" is vague: say the time itself', TIME_EXAMPLES, words=shown)
     close = _closest(words[-1] if words else "", tuple(known))
     hint = f'; did you mean "{close}"?' if close else ""
-    return NotUnderstood(f'"{shown}" is not understood{hint}', GENERAL_EXAMPLES)
+    return NotUnderstood(
+        f'"{shown}" is not understood{hint}',
+        GENERAL_EXAMPLES,
+        words=shown,
+        suggestion=display(close or ""),
+    )
 
 
 @cache
@@ -66,9 +71,11 @@ def ambiguous_ordinal_weekday(words: str, nth: int, weekday_plural: str) -> When
     spelled = {2: "zwei", 3: "drei", 4: "vier", 5: "fünf", -2: "zwei"}.get(nth, str(nth))
     in_month = f"{words} im Monat"
     every = f"alle {spelled} Wochen {weekday_plural}"
-    return WhenError(f'"{words}" is ambiguous: say "{in_month}" or "{every}"', (in_month, every))
+    reason = f'"{words}" is ambiguous: say "{in_month}" or "{every}"'
+    return WhenError(reason, (in_month, every), words=words)
 
 
 def vague(words: str, reason: str, examples: tuple[str, ...]) -> WhenError:
     """A phrase that names no single day ("vor Ostern", "über Weihnachten")."""
-    return WhenError(f'"{display(words)}" is not a single day: {reason}', examples)
+    shown = display(words)
+    return WhenError(f'"{shown}" is not a single day: {reason}', examples, words=shown)

@@ -113,6 +113,8 @@ def _unplaced(tokens: Sequence[str], index: int) -> NotUnderstood:
         return NotUnderstood(
             f'"{word}": a bare number is never a time; write "{word} Uhr" or "{word}:00"',
             (f"{word} Uhr", *TIME_EXAMPLES[:2]),
+            words=word,
+            suggestion=f"{word} Uhr",
         )
     size = 1
     if word in MODES:

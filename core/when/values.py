@@ -25,13 +25,24 @@ class WhenError(ValueError):
     """The expression was not understood or names an impossible time.
 
     ``reason`` is English (for logs and ``agbot parse-when``); ``examples`` are
-    working expressions a user could send instead.
+    working expressions a user could send instead. ``words`` are the words that could
+    not be placed (as typed, lower case) and ``suggestion`` a known word close to them,
+    so that a reply in any language can name both.
     """
 
-    def __init__(self, reason: str, examples: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        reason: str,
+        examples: tuple[str, ...] = (),
+        *,
+        words: str = "",
+        suggestion: str = "",
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.examples = examples
+        self.words = words
+        self.suggestion = suggestion
 
 
 @dataclass(frozen=True)
