@@ -41,7 +41,8 @@ async def create_app(config: Config, clock: Clock) -> App:
     if config.database.auto_upgrade:
         await upgrade_schema(engine)
     sessions = session_factory(engine)
-    # Loading dateparser's language data takes a moment: at start, not on a user's command.
+    # Building the holiday names and dateutil's rules takes a moment: at start, not on a
+    # user's command.
     warm_up()
     registry = build_registry()
     router = Router(sessions, registry, config.bot, clock)
