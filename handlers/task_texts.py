@@ -12,7 +12,7 @@ from core.errors import UsageError
 from core.i18n import N_
 from core.messages import Choice, ReplyBuilder, Span, bold
 from core.timefmt import format_day, format_moment
-from core.when import Day, Moment, WhenError, parse_when
+from core.when import Day, Moment, When, WhenError, parse_when
 from handlers.context import Context
 from handlers.time_input import DEFAULT_STATE, notes_text, read_when
 from storage import groups, tasks
@@ -151,7 +151,7 @@ def maybe_due(context: Context, group: WorkingGroup, text: str) -> Due | None:
     return _due_of(context, group, when)
 
 
-def _due_of(context: Context, group: WorkingGroup, when: Day | Moment | object) -> Due:
+def _due_of(context: Context, group: WorkingGroup, when: When) -> Due:
     zone = ZoneInfo(group.timezone)
     if isinstance(when, Day):
         due, all_day = datetime.combine(when.on, END_OF_DAY, zone).astimezone(UTC), True
@@ -164,6 +164,12 @@ def _due_of(context: Context, group: WorkingGroup, when: Day | Moment | object) 
             "The deadline {when} is in the past.", when=due_text(context, due, all_day, group)
         )
     return Due(due, all_day, notes_text(context, when.notes))
+
+
+def due_confirmation(context: Context, due: Due, group: WorkingGroup) -> str:
+    """``Fr, 01.05.2026 (KW 18)``: the deadline with what may surprise about it."""
+    shown = due_text(context, due.at, due.all_day, group)
+    return f"{shown} ({due.notes})" if due.notes else shown
 
 
 def due_text(context: Context, due: datetime, all_day: bool, group: WorkingGroup | str) -> str:

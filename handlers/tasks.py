@@ -23,6 +23,7 @@ from handlers.task_texts import (
     Due,
     FoundItem,
     done_choice,
+    due_confirmation,
     due_text,
     find_item,
     is_coordinator,
@@ -120,10 +121,7 @@ async def _create(context: Context, args: str) -> Reply:
     reply = context.reply("Task #{number} created: {text}", number=item.id, text=bold(item.text))
     await _assignee_line(context, reply, [(p.id, p.display_name) for p in assignees])
     if due is not None:
-        shown = due_text(context, due.at, due.all_day, group)
-        reply.add(
-            context.t("Deadline: {due}"), due=f"{shown} ({due.notes})" if due.notes else shown
-        )
+        reply.add(context.t("Deadline: {due}"), due=due_confirmation(context, due, group))
     if minutes is not None:
         entry = await protocols.add_entry(
             context.session,
@@ -318,15 +316,16 @@ async def _due(context: Context, found: FoundItem, rest: str) -> Reply:
     rest = _LEADING_BY.sub("", rest)
     if rest.casefold() in _NO_DEADLINE:
         item.due_at, item.due_all_day = None, False
-        shown = context.t("none")
+        shown = confirmed = context.t("none")
     else:
         due = parse_due(context, group, rest)
         item.due_at, item.due_all_day = due.at, due.all_day
-        shown = due_text(context, item.due_at, item.due_all_day, group)
-        shown = f"{shown} ({due.notes})" if due.notes else shown
+        # The history keeps the date; "(nächstes Jahr)" is said once, in the reply.
+        shown = due_text(context, due.at, due.all_day, group)
+        confirmed = due_confirmation(context, due, group)
     tasks.record(context.session, item, TaskEventKind.DUE, context.person.id, context.now(), shown)
     return context.reply(
-        "Task #{number} {text}: deadline {due}", number=item.id, text=bold(item.text), due=shown
+        "Task #{number} {text}: deadline {due}", number=item.id, text=bold(item.text), due=confirmed
     ).build()
 
 
