@@ -50,7 +50,8 @@ async def create_app(
         await engine.dispose()
         raise
     sessions = session_factory(engine)
-    # Loading dateparser's language data takes a moment: at start, not on a user's command.
+    # Building the holiday names and dateutil's rules takes a moment: at start, not on a
+    # user's command.
     warm_up()
     registry = build_registry()
     router = Router(sessions, registry, config.bot, clock, config.limits, monotonic)

@@ -1,7 +1,8 @@
 """/kalender: the AG's meetings as an iCalendar (.ics) file for Outlook and Thunderbird.
 
-A series is one event with its RRULE, cancelled occurrences as EXDATE and moved
-ones as overrides (RECURRENCE-ID); times carry the AG's zone with a VTIMEZONE.
+A series is one event with its RRULE (its end as UNTIL or COUNT, left-out months as
+BYMONTH), cancelled occurrences as EXDATE and moved ones as overrides (RECURRENCE-ID);
+times carry the AG's zone with a VTIMEZONE.
 UIDs are derived from database ids, so re-importing updates instead of doubling.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vRecur
 
 from core.commands import Command, Where
 from core.i18n import N_
@@ -81,7 +82,8 @@ def _series_events(
             return []
         rule["UNTIL"] = last.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ")
         rule.pop("COUNT", None)
-    master.add("rrule", {key.lower(): value.split(",") for key, value in rule.items()})
+    # Parsed from its text, so that UNTIL becomes a date-time as icalendar writes it.
+    master.add("rrule", vRecur.from_ical(";".join(f"{k}={v}" for k, v in rule.items())))
     events = [master]
     for meeting in occurrences:
         original = (meeting.original_start or meeting.starts_at).astimezone(zone)

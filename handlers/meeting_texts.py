@@ -13,10 +13,10 @@ from core.messages import ChatRef, Choice, Delivery, Reply, ReplyBuilder, bold
 from core.timefmt import format_moment
 from handlers.context import Context
 from handlers.task_texts import open_items_top
+from handlers.time_input import DEFAULT_STATE
 from storage import groups, meetings
 from storage.models import Meeting, MeetingFormat, WorkingGroup
 
-DEFAULT_STATE = "TH"  # the AG's German state for public holidays until one is set
 _NUMBER = re.compile(r"^#?(\d{1,6})$")
 FORMAT_NAMES = {
     MeetingFormat.IN_PERSON: N_("in person"),
@@ -44,10 +44,11 @@ async def find_meeting(context: Context, group: WorkingGroup, word: str) -> Meet
     return meeting
 
 
-def when_text(context: Context, meeting: Meeting, zone: str) -> str:
-    """``Di, 07.04.2026, 14:00 Uhr (90 min)``."""
+def when_text(context: Context, meeting: Meeting, zone: str, notes: str = "") -> str:
+    """``Di, 07.04.2026, 14:00 Uhr (90 min)``; with notes ``… (KW 15, 90 min)``."""
     moment = format_moment(meeting.starts_at, context.language, zone)
-    return f"{moment} ({meeting.duration_minutes} min)"
+    noted = f"{notes}, " if notes else ""
+    return f"{moment} ({noted}{meeting.duration_minutes} min)"
 
 
 def where_text(context: Context, meeting: Meeting) -> str:
@@ -72,13 +73,18 @@ def holiday_name(group: WorkingGroup, meeting: Meeting, language: str) -> str | 
 
 
 async def meeting_lines(
-    context: Context, group: WorkingGroup, meeting: Meeting, reply: ReplyBuilder
+    context: Context,
+    group: WorkingGroup,
+    meeting: Meeting,
+    reply: ReplyBuilder,
+    notes: str = "",
 ) -> None:
-    """Title, time, place, holiday warning and agenda of one meeting."""
+    """Title, time (with ``notes`` such as the calendar week), place, holiday warning and
+    agenda of one meeting."""
     reply.add("{title} (#{number})", title=bold(meeting.title), number=meeting.number)
     reply.add(
         "{when} – {where}",
-        when=when_text(context, meeting, group.timezone),
+        when=when_text(context, meeting, group.timezone, notes),
         where=where_text(context, meeting),
     )
     holiday = holiday_name(group, meeting, context.language)

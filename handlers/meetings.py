@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.commands import Command, Permission, Where
 from core.errors import UsageError
 from core.i18n import N_
-from core.messages import Reply, bold
+from core.messages import Choice, Reply, bold
 from core.timefmt import format_moment
 from core.when import Day, Moment, Recurrence
 from handlers.context import Context
@@ -24,16 +24,20 @@ from handlers.meeting_texts import (
     meeting_lines,
     where_text,
 )
-from handlers.time_input import read_when
+from handlers.time_input import DEFAULT_STATE, notes_text, read_when
 from storage import dialogues, meetings, reminders
 from storage.meetings import MeetingDraft
 from storage.models import Meeting, MeetingFormat, MeetingStatus, WorkingGroup
 
 DEFAULT_DURATION = 90
 MAX_TITLE = 200
-# Occurrences of a series are created this far ahead (and at most this many).
+# Occurrences of a series are created this far ahead (and at most this many: a daily
+# series for a year).
 SERIES_HORIZON = timedelta(days=366)
-MAX_OCCURRENCES = 60
+MAX_OCCURRENCES = 400
+# A series with more meetings than this in its first year is planned only after /ja.
+CONFIRM_ABOVE = 60
+CONFIRMATION_TIMEOUT = timedelta(minutes=5)
 DEFAULT_LIST_LENGTH = 5
 DIALOGUE_TIMEOUT = timedelta(minutes=10)
 # Top series up when less than this is left of their year ahead.
@@ -60,7 +64,13 @@ _SERIES_WORDS = {"serie", "series"}
 
 def parse_time_or_refuse(context: Context, group: WorkingGroup, text: str) -> Moment | Recurrence:
     """A moment or a series in the future; refuses dates without a time and past times."""
-    when = read_when(context, text, group.timezone, examples="nächsten Dienstag 14 Uhr, 7.4. 10:30")
+    when = read_when(
+        context,
+        text,
+        group.timezone,
+        examples="nächsten Dienstag 14 Uhr, 7.4. 10:30",
+        state=group.state or DEFAULT_STATE,
+    )
     if isinstance(when, Day) or (isinstance(when, Recurrence) and when.all_day):
         raise context.refuse(
             "A meeting needs a time of day, e.g. {example}.",
@@ -73,9 +83,9 @@ def parse_time_or_refuse(context: Context, group: WorkingGroup, text: str) -> Mo
     return when
 
 
-def _details(parts: list[str]) -> tuple[int, MeetingFormat | None, str | None, str | None]:
-    """Duration, format, place and link from the optional parts after the time."""
-    duration = DEFAULT_DURATION
+def _details(parts: list[str]) -> tuple[int | None, MeetingFormat | None, str | None, str | None]:
+    """Duration (None: not given), format, place and link from the parts after the time."""
+    duration: int | None = None
     meeting_format: MeetingFormat | None = None
     places: list[str] = []
     link: str | None = None
@@ -126,10 +136,14 @@ async def meeting_command(context: Context, args: str) -> Reply:
     title = " ".join(parts[0].split())[:MAX_TITLE]
     when = parse_time_or_refuse(context, group, parts[1])
     duration, chosen, place, link = _details(parts[2:])
+    if isinstance(when, Recurrence) and not context.confirmed:
+        count = when.count_within(SERIES_HORIZON, MAX_OCCURRENCES + 1)
+        if count > CONFIRM_ABOVE:
+            return await _confirm_many(context, args, count)
     draft = MeetingDraft(
         group_id=group.id,
         title=title,
-        duration_minutes=duration,
+        duration_minutes=duration or _range_minutes(when) or DEFAULT_DURATION,
         place=place,
         link=link,
         format=_format_for(chosen, place, link),
@@ -141,7 +155,41 @@ async def meeting_command(context: Context, args: str) -> Reply:
         created = [await meetings.add_meeting(context.session, draft, when.at, context.now())]
     for meeting in created:
         await _plan_reminders(context, meeting)
-    return await announce(context, group, await _invitation(context, group, created))
+    notes = notes_text(context, when.notes) if isinstance(when, Moment) else ""
+    return await announce(context, group, await _invitation(context, group, created, notes))
+
+
+def _range_minutes(when: Moment | Recurrence) -> int | None:
+    """The duration a range gave ("14–16 Uhr": 120), in minutes."""
+    return None if when.duration is None else int(when.duration.total_seconds() // 60)
+
+
+async def _confirm_many(context: Context, args: str, count: int) -> Reply:
+    """ "werktags 8 Uhr" is some 250 meetings a year: plan them only after /ja."""
+    chat = context.message.chat
+    await dialogues.ask_confirmation(
+        context.session,
+        platform=chat.platform,
+        chat_id=chat.chat_id,
+        person_id=context.person.id,
+        command="termin",
+        argument=args,
+        expires_at=context.now() + CONFIRMATION_TIMEOUT,
+    )
+    reply = context.reply(
+        "This series has {count} meetings in its first year. Plan them all? Answer {yes} or "
+        "{no} within 5 minutes.",
+        count=count,
+        yes=context.command_word("ja"),
+        no=context.command_word("nein"),
+    )
+    reply.choices.extend(
+        [
+            Choice(context.t("Yes, plan them"), context.command_word("ja"), "✅"),
+            Choice(context.t("No"), context.command_word("nein"), "❌"),
+        ]
+    )
+    return reply.build()
 
 
 # --- step by step: /termin without arguments ---------------------------------------------
@@ -262,10 +310,12 @@ async def extend_series(
     return added_meetings
 
 
-async def _invitation(context: Context, group: WorkingGroup, created: list[Meeting]) -> Reply:
+async def _invitation(
+    context: Context, group: WorkingGroup, created: list[Meeting], notes: str = ""
+) -> Reply:
     first = created[0]
     reply = context.reply("Invitation to a meeting of {group}:", group=bold(group.name))
-    await meeting_lines(context, group, first, reply)
+    await meeting_lines(context, group, first, reply, notes)
     if len(created) > 1:
         reply.add(
             context.t("A series: {count} meetings planned, next ones: {next}"),
@@ -309,10 +359,11 @@ async def _move(context: Context, group: WorkingGroup, args: str) -> Reply:
         raise context.refuse("A meeting moves to one time, not to a series.")
     old = format_moment(meeting.starts_at, context.language, group.timezone)
     meeting.starts_at = when.at
+    meeting.duration_minutes = _range_minutes(when) or meeting.duration_minutes
     meeting.updated_at = context.now()
     await _plan_reminders(context, meeting)
     reply = context.reply("Meeting moved (was {old}):", old=old)
-    await meeting_lines(context, group, meeting, reply)
+    await meeting_lines(context, group, meeting, reply, notes_text(context, when.notes))
     reply.choices.extend(answer_choices(context, meeting))
     return await announce(context, group, reply.build())
 

@@ -13,9 +13,9 @@ from core.i18n import N_
 from core.input_text import MAX_NUMBER
 from core.messages import Choice, ReplyBuilder, Span, bold
 from core.timefmt import format_day, format_moment
-from core.when import Day, Moment
+from core.when import Day, Moment, When, WhenError, parse_when
 from handlers.context import Context
-from handlers.time_input import read_when
+from handlers.time_input import DEFAULT_STATE, notes_text, read_when
 from storage import groups, tasks
 from storage.models import ActionItem, TaskStatus, WorkingGroup
 from storage.tasks import ItemRow
@@ -110,16 +110,44 @@ async def is_coordinator(context: Context, group: WorkingGroup) -> bool:
     return await context.level_in(group.id) >= Permission.COORDINATOR
 
 
-def parse_due(context: Context, group: WorkingGroup, text: str) -> tuple[datetime, bool]:
-    """A deadline in the future as (UTC moment, given as a date only)."""
-    zone = ZoneInfo(group.timezone)
+@dataclass(frozen=True)
+class Due:
+    """A deadline: the UTC moment, whether it was given as a date only, and what the
+    confirmation repeats ("KW 18", "nächstes Jahr")."""
+
+    at: datetime
+    all_day: bool
+    notes: str = ""
+
+
+def parse_due(context: Context, group: WorkingGroup, text: str) -> Due:
+    """A deadline in the future ("bis spätestens 8.5.", "Ende Mai", "KW 18")."""
     when = read_when(
         context,
         text,
         group.timezone,
         examples="Freitag, 30.4., morgen 12 Uhr",
         template=_DEADLINE_NOT_UNDERSTOOD,
+        state=group.state or DEFAULT_STATE,
+        deadline=True,
     )
+    return _due_of(context, group, when)
+
+
+def maybe_due(context: Context, group: WorkingGroup, text: str) -> Due | None:
+    """The deadline ``text`` names, or None when it names none ("zum Haushalt")."""
+    zone = ZoneInfo(group.timezone)
+    now = context.now().astimezone(zone)
+    state = group.state or DEFAULT_STATE
+    try:
+        when = parse_when(text, now, group.timezone, state=state, deadline=True)
+    except WhenError:
+        return None
+    return _due_of(context, group, when)
+
+
+def _due_of(context: Context, group: WorkingGroup, when: When) -> Due:
+    zone = ZoneInfo(group.timezone)
     if isinstance(when, Day):
         due, all_day = datetime.combine(when.on, END_OF_DAY, zone).astimezone(UTC), True
     elif isinstance(when, Moment):
@@ -130,7 +158,13 @@ def parse_due(context: Context, group: WorkingGroup, text: str) -> tuple[datetim
         raise context.refuse(
             "The deadline {when} is in the past.", when=due_text(context, due, all_day, group)
         )
-    return due, all_day
+    return Due(due, all_day, notes_text(context, when.notes))
+
+
+def due_confirmation(context: Context, due: Due, group: WorkingGroup) -> str:
+    """``Fr, 01.05.2026 (KW 18)``: the deadline with what may surprise about it."""
+    shown = due_text(context, due.at, due.all_day, group)
+    return f"{shown} ({due.notes})" if due.notes else shown
 
 
 def due_text(context: Context, due: datetime, all_day: bool, group: WorkingGroup | str) -> str:

@@ -20,12 +20,15 @@ from handlers.mentions import resolve_member
 from handlers.protocol_texts import running_minutes, told
 from handlers.task_texts import (
     STATUS_NAMES,
+    Due,
     FoundItem,
     done_choice,
+    due_confirmation,
     due_text,
     find_item,
     is_coordinator,
     item_number,
+    maybe_due,
     parse_due,
     require_member,
 )
@@ -41,8 +44,12 @@ from storage.models import (
 from storage.tasks import NewItem
 
 MAX_TEXT = 1000
-# "… bis Freitag" / "… by Friday": the deadline is what follows the last of these words.
+# "… bis Freitag" / "… by Friday": the deadline is what follows the last of these words;
+# without them "… spätestens Montag", and "… zum 30.6." when a date follows ("zum Haushalt"
+# is part of the text).
 _DEADLINE = re.compile(r"(?:^|\s)(?:bis|by|until)\s+(?=\S)", re.IGNORECASE)
+_AT_THE_LATEST = re.compile(r"(?:^|\s)(?:spätestens|spaetestens)\s+(?=\S)", re.IGNORECASE)
+_WEAK_DEADLINE = re.compile(r"(?:^|\s)(?:zum|zur)\s+(?=\S)", re.IGNORECASE)
 _NO_DEADLINE = {"keine", "keiner", "none", "-"}
 _LEADING_BY = re.compile(r"^(?:bis|by|until)\s+", re.IGNORECASE)
 _EVENT_TEXTS = {
@@ -69,13 +76,8 @@ async def _create(context: Context, args: str) -> Reply:
         raise context.refuse("Please create tasks in the chat of the AG they belong to.")
     group = context.require_group()
     require_member(context, group)
-    text = context.without_mentions(args)
-    due_at, all_day = None, False
-    keywords = list(_DEADLINE.finditer(text))
-    if keywords:
-        # "Abstimmung bis Klärung bis Freitag": the last "bis" starts the deadline.
-        due_at, all_day = parse_due(context, group, text[keywords[-1].end() :])
-        text = text[: keywords[-1].start()].strip()
+    text, due = _text_and_due(context, group, context.without_mentions(args))
+    due_at, all_day = (due.at, due.all_day) if due else (None, False)
     if not text:
         raise UsageError()
     if len(text) > MAX_TEXT:
@@ -118,8 +120,8 @@ async def _create(context: Context, args: str) -> Reply:
     await reminders.sync_item(context.session, item, now)
     reply = context.reply("Task #{number} created: {text}", number=item.id, text=bold(item.text))
     await _assignee_line(context, reply, [(p.id, p.display_name) for p in assignees])
-    if due_at is not None:
-        reply.add(context.t("Deadline: {due}"), due=due_text(context, due_at, all_day, group))
+    if due is not None:
+        reply.add(context.t("Deadline: {due}"), due=due_confirmation(context, due, group))
     if minutes is not None:
         entry = await protocols.add_entry(
             context.session,
@@ -137,6 +139,21 @@ async def _create(context: Context, args: str) -> Reply:
         )
     reply.choices.append(done_choice(context, item.id))
     return told(context, running, reply.build())
+
+
+def _text_and_due(context: Context, group: WorkingGroup, text: str) -> tuple[str, Due | None]:
+    """The task's text and its deadline, if the text ends with one."""
+    for pattern in (_DEADLINE, _AT_THE_LATEST):
+        keywords = list(pattern.finditer(text))
+        if keywords:
+            # "Abstimmung bis Klärung bis Freitag": the last "bis" starts the deadline.
+            due = parse_due(context, group, text[keywords[-1].end() :])
+            return text[: keywords[-1].start()].strip(), due
+    for keyword in reversed(list(_WEAK_DEADLINE.finditer(text))):
+        found = maybe_due(context, group, text[keyword.end() :])
+        if found is not None:
+            return text[: keyword.start()].strip(), found
+    return text, None
 
 
 async def _mentioned_members(context: Context, group: WorkingGroup) -> list[Person]:
@@ -299,13 +316,16 @@ async def _due(context: Context, found: FoundItem, rest: str) -> Reply:
     rest = _LEADING_BY.sub("", rest)
     if rest.casefold() in _NO_DEADLINE:
         item.due_at, item.due_all_day = None, False
-        shown = context.t("none")
+        shown = confirmed = context.t("none")
     else:
-        item.due_at, item.due_all_day = parse_due(context, group, rest)
-        shown = due_text(context, item.due_at, item.due_all_day, group)
+        due = parse_due(context, group, rest)
+        item.due_at, item.due_all_day = due.at, due.all_day
+        # The history keeps the date; "(nächstes Jahr)" is said once, in the reply.
+        shown = due_text(context, due.at, due.all_day, group)
+        confirmed = due_confirmation(context, due, group)
     tasks.record(context.session, item, TaskEventKind.DUE, context.person.id, context.now(), shown)
     return context.reply(
-        "Task #{number} {text}: deadline {due}", number=item.id, text=bold(item.text), due=shown
+        "Task #{number} {text}: deadline {due}", number=item.id, text=bold(item.text), due=confirmed
     ).build()
 
 
