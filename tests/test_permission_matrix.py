@@ -6,8 +6,9 @@ member and a coordinator of AG B, the admin of an unrelated chat, and a plain me
 of A; each from A's chat, B's chat, an unrelated chat and a private chat. A refusal is
 checked by its effect: A's rows stay as they were (a plain member may only add rows of
 their own, such as an answer to an invitation), no file leaves, and outsiders read
-nothing of A outside A's own chat. A new command with ``#N`` in its usage is covered without anyone adding it
-here; a control run by A's coordinator shows that each generated form is understood.
+nothing of A outside A's own chat. A new command with ``#N`` in its usage is covered
+without anyone adding it here; a control run by A's coordinator shows that each
+generated form is understood.
 """
 
 from __future__ import annotations
