@@ -41,8 +41,8 @@ from bot.app import App, create_app, freeze_startup_objects
 from bot.config import Config
 from core.clock import AdjustableClock
 from core.messages import ChatRef, Incoming, Reply, Sender
-from handlers.context import BotSettings
-from handlers.groups import MEMBERS_PER_PAGE
+from handlers.groups.commands import MEMBERS_PER_PAGE
+from handlers.shared.context import BotSettings
 from storage.models import Account, ChatBinding, Membership, Person, Role, WorkingGroup
 
 PERSONS = 10_000

@@ -39,7 +39,7 @@ from bot.config import Config
 from bot.limits import Limits
 from core.clock import AdjustableClock
 from core.messages import ChatRef, Incoming, Sender
-from handlers.context import BotSettings
+from handlers.shared.context import BotSettings
 
 FLOOD_CHAT = ChatRef("console", "flood", is_private=False, title="flood")
 FLOODER = Sender("console", "user2", "user2", username="user2")

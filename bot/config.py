@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from bot.limits import Limits
 from core.i18n import LANGUAGES
-from handlers.context import BotSettings
+from handlers.shared.context import BotSettings
 from reminders.planning import DigestSchedule
 from storage.database_url import DatabaseUrlError, async_database_url
 

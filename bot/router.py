@@ -34,11 +34,11 @@ from core.messages import (
     Value,
     fmt,
 )
-from handlers import chat_events
-from handlers.context import BotSettings, Context
-from handlers.paging import first_page
-from handlers.permissions import check_allowed
-from handlers.texts import usage_line
+from handlers.conversation.paging import first_page
+from handlers.groups import chat_events
+from handlers.shared.context import BotSettings, Context
+from handlers.shared.permissions import check_allowed
+from handlers.shared.texts import usage_line
 from reminders.notifier import Notifier
 from storage import dialogues, groups, people
 from storage.models import Role, WorkingGroup

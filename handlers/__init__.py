@@ -1,34 +1,28 @@
-"""Command handlers, one module per capability; each returns a neutral Reply.
+"""Command handlers, one sub-package per capability; each returns a neutral Reply.
 
 Handlers parse arguments, check what the person may do, call storage and
 build the reply. They never import a messenger library and never commit.
+What all capabilities share lives in ``handlers.shared``.
 """
 
 from __future__ import annotations
 
 from core.commands import CommandRegistry
-from handlers import (
-    agenda,
-    attendance,
-    calendar_export,
-    confirmations,
-    files,
-    groups,
-    help,
-    hours,
-    language,
-    linking,
-    meetings,
-    minutes,
-    paging,
-    personal_reminders,
-    projects,
-    protocols,
-    settings,
-    task_lists,
-    tasks,
-)
-from handlers.context import Context
+from handlers.conversation import confirmations, files, help, paging
+from handlers.groups import commands as groups
+from handlers.groups import linking
+from handlers.hours import commands as hours
+from handlers.hours import projects
+from handlers.meetings import agenda, attendance, calendar_export
+from handlers.meetings import commands as meetings
+from handlers.personal_reminders import commands as personal_reminders
+from handlers.protocols import commands as protocols
+from handlers.protocols import entries, minutes
+from handlers.settings import commands as settings
+from handlers.settings import language
+from handlers.shared.context import Context
+from handlers.tasks import commands as tasks
+from handlers.tasks import lists as task_lists
 
 
 def build_registry() -> CommandRegistry[Context]:
@@ -44,6 +38,7 @@ def build_registry() -> CommandRegistry[Context]:
         tasks,
         task_lists,
         minutes,
+        entries,
         protocols,
         hours,
         projects,

@@ -18,7 +18,7 @@ from core.commands import CommandRegistry, Permission
 from core.i18n import Translator
 from core.messages import ChatRef, Incoming, PersonRef, Reply, ReplyBuilder, Sender
 from core.timefmt import format_moment
-from handlers.context import BotSettings, Context
+from handlers.shared.context import BotSettings, Context
 from storage import groups, people
 from storage.models import Person, Reminder, WorkingGroup
 from storage.reminders import PlannedReminder

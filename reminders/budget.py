@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.messages import bold, mention
-from handlers.projects import budget_text, parse_budget_key
+from handlers.hours.budget import budget_text, parse_budget_key
 from reminders.addressing import (
     Rendered,
     RenderEnvironment,

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.i18n import N_
 from core.messages import ReplyBuilder, Span, bold
 from core.timefmt import format_moment
-from handlers.context import Context
-from handlers.task_texts import item_spans
+from handlers.shared.context import Context
+from handlers.tasks.texts import item_spans
 from reminders.addressing import (
     Rendered,
     RenderEnvironment,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.meetings import extend_series
+from handlers.meetings.series import extend_series
 from storage import reminders
 from storage.models import ReminderKind
 from storage.reminders import PlannedReminder

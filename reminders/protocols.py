@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import N_
 from core.messages import ChatRef, ReplyBuilder, Value, bold, mention
-from handlers.context import Context
-from handlers.protocol_texts import (
+from handlers.protocols.texts import (
     due_text_of,
     is_late,
     meeting_day,
@@ -22,6 +21,7 @@ from handlers.protocol_texts import (
     requests_suffix,
     status_text,
 )
+from handlers.shared.context import Context
 from reminders.addressing import (
     Outgoing,
     Rendered,

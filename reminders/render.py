@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.i18n import N_, Translator
 from core.messages import ChatRef, Choice, bold, mention
 from core.timefmt import format_moment
-from handlers.context import Context
-from handlers.meeting_texts import answer_choices, meeting_lines
-from handlers.task_texts import done_choice, due_text
+from handlers.meetings.texts import answer_choices, meeting_lines
+from handlers.shared.context import Context
+from handlers.tasks.texts import done_choice, due_text
 from reminders.addressing import (
     Address,
     Outgoing,

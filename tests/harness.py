@@ -14,7 +14,7 @@ from bot.config import Config
 from bot.console import ConsoleAdapter
 from bot.limits import Limits
 from core.clock import AdjustableClock
-from handlers.context import BotSettings
+from handlers.shared.context import BotSettings
 
 # A fixed start: Wednesday 25 March 2026, 10:15 in Berlin (the date fixtures' "now").
 START = datetime.fromisoformat("2026-03-25T10:15:00+01:00")

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.hour_amounts import format_days, format_minutes, parse_amount
-from handlers.report_periods import parse_period
+from handlers.hours.amounts import format_days, format_minutes, parse_amount
+from handlers.hours.periods import parse_period
 
 NOW = datetime(2026, 3, 25, 10, 15, tzinfo=ZoneInfo("Europe/Berlin"))
 

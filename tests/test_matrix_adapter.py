@@ -21,7 +21,7 @@ from bot.logging_setup import SecretFilter
 from bot.matrix.adapter import MatrixAdapter
 from core.clock import AdjustableClock
 from core.messages import Choice, OutgoingFile, Reply, Span
-from handlers.context import BotSettings
+from handlers.shared.context import BotSettings
 from tests.harness import START, setup_code
 from tests.matrix_human import Human, Humans
 from tests.synapse_server import RegisteredUser, SynapseServer

@@ -19,7 +19,7 @@ from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.ratelimit import FloodLimiter
 from core.clock import AdjustableClock
 from core.messages import ChatRef, OutgoingFile, Reply, Span
-from handlers.context import BotSettings
+from handlers.shared.context import BotSettings
 from reminders.notifier import DeliveryFailed
 from storage.models import Account
 from tests.harness import START

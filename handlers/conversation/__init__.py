@@ -1,0 +1,1 @@
+"""Commands about the conversation itself: help, confirmations, paging of long replies, files."""

@@ -1,0 +1,101 @@
+"""What happens when the bot joins or leaves a chat, or a chat changes its id.
+
+These are not commands but messenger events; the adapters report them through
+the router, and the texts live here with the other handlers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.commands import CommandRegistry
+from core.i18n import Translator
+from core.messages import ChatRef, Reply, ReplyBuilder, bold, fmt
+from handlers.shared.context import Context
+from storage import groups
+
+
+@dataclass(frozen=True)
+class PrivateNotice:
+    """A message for one person's private chat on one messenger."""
+
+    platform: str
+    account_id: str
+    reply: Reply
+
+
+def _word(registry: CommandRegistry[Context], name: str, language: str, prefix: str) -> str:
+    command = registry.find(name)
+    return f"{prefix}{command.word(language) if command else name}"
+
+
+async def bot_joined(
+    session: AsyncSession,
+    chat: ChatRef,
+    registry: CommandRegistry[Context],
+    default_language: str,
+    prefix: str = "/",
+) -> Reply:
+    """The bot was added to a group: introduce itself, or greet the AG back."""
+    group = await groups.set_binding_active(session, chat.platform, chat.chat_id, True)
+    translator = Translator(group.language if group else default_language)
+    language = translator.language
+    if group is not None:
+        lines = fmt(
+            translator.t("Hello again! This chat belongs to {group}. All commands: {help}"),
+            group=bold(group.name),
+            help=_word(registry, "hilfe", language, prefix),
+        )
+    else:
+        lines = fmt(
+            translator.t(
+                "Hello! I am AG-Bot, the assistant of your working group. A chat admin binds "
+                "this chat to an AG with {setup}; members then join with {join}. "
+                "All commands: {help}"
+            ),
+            setup=f"{_word(registry, 'einrichten', language, prefix)} {translator.t('<name>')}",
+            join=_word(registry, "beitreten", language, prefix),
+            help=_word(registry, "hilfe", language, prefix),
+        )
+    return ReplyBuilder(lines=lines).build()
+
+
+async def bot_removed(
+    session: AsyncSession, chat: ChatRef, now: datetime, default_language: str
+) -> list[PrivateNotice]:
+    """The bot was removed from a group: the binding becomes inactive, coordinators learn it."""
+    group = await groups.set_binding_active(session, chat.platform, chat.chat_id, False)
+    if group is None:
+        return []
+    notices = []
+    for address in await groups.coordinators_reachable_privately(session, group.id):
+        translator = Translator(address.language or default_language)
+        lines = fmt(
+            translator.t(
+                "I was removed from the chat {chat} of {group}. The AG keeps its data; "
+                "add me again to continue there."
+            ),
+            chat=chat.title or chat.chat_id,
+            group=bold(group.name),
+        )
+        notices.append(
+            PrivateNotice(address.platform, address.account_id, ReplyBuilder(lines=lines).build())
+        )
+    return notices
+
+
+async def unreadable_message(session: AsyncSession, chat: ChatRef, default_language: str) -> Reply:
+    """Said in an encrypted room when the bot could not decrypt a message."""
+    group = await groups.group_for_chat(session, chat.platform, chat.chat_id)
+    translator = Translator(group.language if group else default_language)
+    return ReplyBuilder(
+        lines=fmt(
+            translator.t(
+                "I could not read a message here (it was encrypted for devices I do not have "
+                "keys for). If it was a command for me, please send it again."
+            )
+        )
+    ).build()

@@ -1,0 +1,1 @@
+"""Reminders a person sets for themselves or others (/erinnere)."""

@@ -1,0 +1,1 @@
+"""Per-AG and per-person settings, including the language."""

@@ -1,0 +1,160 @@
+"""/einstellungen: an AG's settings for coordinators (reminders before meetings, digest)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.commands import Command, Permission, Where
+from core.errors import UsageError
+from core.i18n import N_
+from core.messages import Reply, bold
+from handlers.hours.amounts import format_minutes, parse_amount
+from handlers.shared.context import Context
+from handlers.shared.durations import format_duration_short, parse_duration
+from storage import protocols, reminders
+from storage.models import WorkingGroup
+
+MAX_OFFSETS = 5
+MAX_OFFSET = timedelta(days=14)
+_REMINDER_WORDS = {"erinnerungen", "erinnerung", "reminders", "reminder"}
+_DIGEST_WORDS = {"wochenuebersicht", "wochenübersicht", "digest"}
+_PROTOCOL_WORDS = {"protokollfrist", "protocol", "protokoll"}
+_TAGEWERK_WORDS = {"tagewerk", "tw", "personday", "person-day"}
+MAX_PROTOCOL_DAYS = 90
+_ON = {"an", "ein", "on"}
+_OFF = {"aus", "off", "keine", "none"}
+_SAVED = N_("Saved. Settings of {group}:")
+_SETTINGS = N_("Settings of {group}:")
+_REMINDERS_EXAMPLE = N_("reminders 2d,1h")
+_DIGEST_EXAMPLE = N_("digest on|off")
+_PROTOCOL_EXAMPLE = N_("protocol 7")
+_TAGEWERK_EXAMPLE = N_("tagewerk 8")
+
+
+async def settings_command(context: Context, args: str) -> Reply:
+    group = context.require_group()
+    words = args.split(maxsplit=1)
+    if not words:
+        return _show(context, group)
+    setting, value = words[0].casefold(), (words[1].strip() if len(words) > 1 else "")
+    if not value:
+        raise UsageError()
+    if setting in _REMINDER_WORDS:
+        group.meeting_reminders = _offsets(context, value)
+        # Upcoming meetings get their reminders anew with the new offsets.
+        horizon = context.settings.reminder_horizon
+        now = context.now()
+        for meeting in await reminders.meetings_to_plan(context.session, now, horizon, group.id):
+            await reminders.sync_meeting(context.session, meeting, now, horizon)
+    elif setting in _DIGEST_WORDS and value.casefold() in _ON | _OFF:
+        group.digest = value.casefold() in _ON
+    elif setting in _PROTOCOL_WORDS:
+        await _protocol_days(context, group, value)
+    elif setting in _TAGEWERK_WORDS:
+        group.hours_per_day = _hours_per_day(context, value)
+    else:
+        raise UsageError()
+    return _show(context, group, changed=True)
+
+
+async def _protocol_days(context: Context, group: WorkingGroup, value: str) -> None:
+    """Protocols are due this many days after the meeting; the deadline reminders follow."""
+    days = value.removesuffix("d").removesuffix(" Tage").strip()
+    if not days.isdecimal() or not 1 <= int(days) <= MAX_PROTOCOL_DAYS:
+        raise context.refuse(
+            "{value} is not a number of days between 1 and {limit}.",
+            value=value,
+            limit=MAX_PROTOCOL_DAYS,
+        )
+    group.protocol_days = int(days)
+    now = context.now()
+    for meeting in await protocols.meetings_between(
+        context.session, group.id, now - timedelta(days=MAX_PROTOCOL_DAYS + 1), now
+    ):
+        await reminders.sync_protocol_due(context.session, meeting, now)
+    for meeting in await reminders.meetings_to_plan(
+        context.session, now, context.settings.reminder_horizon, group.id
+    ):
+        await reminders.sync_protocol_due(context.session, meeting, now)
+
+
+def _hours_per_day(context: Context, value: str) -> float:
+    """The hours of one Tagewerk: ``8``, ``7,8`` or ``7:48``, between 1 and 12 hours."""
+    minutes = parse_amount(value, 8)
+    if minutes is None or not 60 <= minutes <= 720 or value.casefold().endswith("tw"):
+        raise context.refuse(
+            "{value} is not a number of hours for one Tagewerk. Examples: 8, 7,8, 7:48.",
+            value=value,
+        )
+    return minutes / 60
+
+
+def _offsets(context: Context, value: str) -> str:
+    """``"2d, 1h"`` → ``"2880,60"``; ``"aus"`` → no reminders."""
+    if value.casefold() in _OFF:
+        return ""
+    minutes: list[int] = []
+    for part in value.split(","):
+        delta = parse_duration(part)
+        if delta is None or delta > MAX_OFFSET:
+            raise context.refuse(
+                "{part} is not a time before the meeting. Examples: 2d, 24h, 1h, 30min "
+                "(at most 14 days).",
+                part=part.strip() or "–",
+            )
+        minutes.append(int(delta.total_seconds() // 60))
+    if len(set(minutes)) > MAX_OFFSETS:
+        raise context.refuse("At most {count} reminders per meeting.", count=MAX_OFFSETS)
+    return ",".join(str(m) for m in sorted(set(minutes), reverse=True))
+
+
+def _show(context: Context, group: WorkingGroup, *, changed: bool = False) -> Reply:
+    offsets = reminders.parse_offsets(group.meeting_reminders)
+    reply = context.reply(_SAVED if changed else _SETTINGS, group=bold(group.name))
+    reply.add(
+        context.t("Reminders before meetings: {offsets}"),
+        offsets=", ".join(format_duration_short(timedelta(minutes=m)) for m in offsets)
+        or context.t("none"),
+    )
+    reply.add(
+        context.t("Weekly overview for coordinators: {state}"),
+        state=context.t("on") if group.digest else context.t("off"),
+    )
+    reply.add(
+        context.t("Protocols due: {days} days after the meeting ({change})"),
+        days=group.protocol_days,
+        change=f"{context.command_word('einstellungen')} {context.t(_PROTOCOL_EXAMPLE)}",
+    )
+    reply.add(
+        context.t("One Tagewerk (TW): {hours} h ({change})"),
+        hours=format_minutes(round(group.hours_per_day * 60)),
+        change=f"{context.command_word('einstellungen')} {context.t(_TAGEWERK_EXAMPLE)}",
+    )
+    reply.add(
+        context.t("Change: {reminders} · {digest}"),
+        reminders=f"{context.command_word('einstellungen')} {context.t(_REMINDERS_EXAMPLE)}",
+        digest=f"{context.command_word('einstellungen')} {context.t(_DIGEST_EXAMPLE)}",
+    )
+    return reply.build()
+
+
+COMMANDS = [
+    Command(
+        name="einstellungen",
+        alias="settings",
+        usage=N_("[reminders 2d,1h|off] [digest on|off] [protocol <days>] [tagewerk <hours>]"),
+        summary=N_(
+            "Shows or changes the AG's settings: reminders before meetings, digest, protocol "
+            "deadline, Tagewerk."
+        ),
+        details=N_(
+            "Examples: /einstellungen erinnerungen 2d,1h — /einstellungen erinnerungen aus — "
+            "/einstellungen wochenuebersicht aus — /einstellungen protokollfrist 7 (protocols are "
+            "due 7 days after the meeting) — /einstellungen tagewerk 7,8 (hours of one Tagewerk)"
+        ),
+        handler=settings_command,
+        permission=Permission.COORDINATOR,
+        where=Where.GROUP,
+        needs_group=True,
+    ),
+]

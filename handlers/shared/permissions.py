@@ -1,0 +1,25 @@
+"""Whether a person may run a command in this chat; used by the router and by /ja."""
+
+from __future__ import annotations
+
+from core.commands import Command
+from handlers.shared.context import Context
+from handlers.shared.texts import permission_name
+
+
+def check_allowed(context: Context, command: Command[Context], args: str) -> None:
+    """Refuse with the reason when ``command`` (with ``args``) is not for this chat or person."""
+    word = f"{context.prefix}{command.word(context.language)}"
+    if not command.where.allows(context.is_private):
+        if context.is_private:
+            raise context.refuse("{command} only works in a group chat.", command=word)
+        raise context.refuse("{command} only works in a private chat with me.", command=word)
+    if command.needs_group:
+        context.require_group()
+    required = command.permission_for(args)
+    if context.level < required:
+        raise context.refuse(
+            "Only {role} may use {command}.",
+            role=permission_name(context.translator, required),
+            command=word,
+        )

@@ -1,0 +1,90 @@
+"""Reading a time a person wrote, for every command that takes one; refusing it with
+examples when it is not understood; and the notes a confirmation repeats ("tomorrow",
+"next year", "week 22")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from core.errors import Refusal
+from core.i18n import N_
+from core.messages import ReplyBuilder, fmt
+from core.when import Note, When, WhenError, parse_when
+from handlers.shared.context import Context
+
+NOT_UNDERSTOOD = N_("I did not understand the time {text}. Examples: {examples}")
+_UNPLACED = N_("Not understood: {words}.")
+_SUGGESTION = N_("Did you mean {suggestion}?")
+DEFAULT_STATE = "TH"  # the AG's German state for public holidays until one is set
+_NOTES = {
+    "today": N_("today"),
+    "tomorrow": N_("tomorrow"),
+    "day_after_tomorrow": N_("the day after tomorrow"),
+    "this_week": N_("this week"),
+    "next_year": N_("next year"),
+    "last_year": N_("last year"),
+}
+_WEEK = N_("week {number}")
+
+
+def read_when(
+    context: Context,
+    text: str,
+    zone: str,
+    *,
+    examples: str,
+    template: str = NOT_UNDERSTOOD,
+    state: str | None = None,
+    deadline: bool = False,
+) -> When:
+    """``text`` as a moment, date or series in the future, seen from now in ``zone``.
+
+    ``state`` is the AG's Bundesland (holidays by name, working days); ``deadline``
+    reads a deadline ("bis KW 18" is its Friday). Refuses with ``template``
+    (``{text}``, ``{examples}``): the parser's suggestions, else ``examples``.
+    """
+    try:
+        return parse_when(
+            text,
+            context.now().astimezone(ZoneInfo(zone)),
+            zone,
+            "future",
+            state=state,
+            deadline=deadline,
+        )
+    except WhenError as error:
+        raise _refusal(context, error, text, template, examples) from None
+
+
+def _refusal(
+    context: Context, error: WhenError, text: str, template: str, examples: str
+) -> Refusal:
+    """The refusal with the examples, the words not placed and the closest known word."""
+    reply = ReplyBuilder(
+        lines=fmt(
+            context.t(template),
+            text=_quoted(context, text),
+            examples=", ".join(error.examples) or examples,
+        )
+    )
+    if error.words:
+        reply.add(context.t(_UNPLACED), words=_quoted(context, error.words))
+    if error.suggestion:
+        reply.add(context.t(_SUGGESTION), suggestion=_quoted(context, error.suggestion))
+    return Refusal(reply.build())
+
+
+def _quoted(context: Context, text: str) -> str:
+    return f"„{text}“" if context.language == "de" else f'"{text}"'
+
+
+def notes_text(context: Context, notes: Sequence[Note]) -> str:
+    """ "tomorrow, week 22" (German "morgen, KW 22") for a confirmation, or ""."""
+    shown = [
+        context.t(_WEEK).format(number=note.week)
+        if note.kind == "week"
+        else context.t(_NOTES[note.kind])
+        for note in notes
+    ]
+    return ", ".join(shown)

@@ -1,0 +1,3 @@
+"""Action items (Umsetzungsschritte): creating, assigning, deadlines, lists; the item texts the
+reminder engine also uses.
+"""
