@@ -28,14 +28,17 @@ What the emulator offers:
   uploaded files and a ``time.monotonic()`` stamp) with helpers (`sent_messages`,
   `documents`, `answered_callbacks`, `commands`, `messages`) and `wait_for`, which never hangs;
 * Telegram's own validation: HTML ``parse_mode`` is parsed like tdlib does (unsupported or
-  unbalanced tags give ``400 Bad Request: can't parse entities: ...``), over-long and empty
-  texts are refused, edits that change nothing are refused, and so on;
+  unbalanced tags give ``400 Bad Request: can't parse entities: ...``), over-long texts
+  (counted in UTF-16 code units of the text after entity parsing, as Telegram does) and
+  empty texts are refused, edits that change nothing are refused, and so on;
 * files: documents pushed with `push_document` (with a caption, or answered by a later
   `push_message(..., reply_to=...)`) are fetched like from the cloud Bot API: ``getFile``
   gives a ``file_path`` (``400 Bad Request: file is too big`` above 20 MB) and
   ``{base_file_url}{token}/{file_path}`` serves the bytes;
 * fault injection: `fail_next` (429 with ``retry_after``, 403, 400 with ``migrate_to_chat_id``,
-  5xx), `blocked_users`, bots kicked from groups, migrated groups.
+  5xx), `hang_next` (a method that answers only after a while), ``instant_polls`` (getUpdates
+  answers at once whatever its ``timeout``, like some proxies), `blocked_users`, bots kicked
+  from groups, migrated groups.
 
 Unknown chats are created on the fly (positive ids as private chats, ``-100…`` as supergroups,
 other negative ids as groups) unless the emulator is built with ``strict_chats=True``; then
@@ -217,6 +220,13 @@ class _Fault:
     parameters: JSONDict | None
     remaining: int
     chat_id: int | str | None
+
+
+@dataclass
+class _Hang:
+    method: str  # lower case
+    seconds: float
+    remaining: int
 
 
 @dataclass
@@ -605,6 +615,7 @@ class TelegramEmulator:
         bot_first_name: str = "AG-Bot",
         bot_username: str = "AGBot",
         strict_chats: bool = False,
+        instant_polls: bool = False,
     ) -> None:
         self._token = token
         bot_id = int(token.split(":", 1)[0])
@@ -615,6 +626,9 @@ class TelegramEmulator:
             "username": bot_username,
         }
         self.strict_chats = strict_chats
+        # Answer getUpdates at once, ignoring its ``timeout``, as some self-hosted Bot API
+        # servers and proxies do.
+        self.instant_polls = instant_polls
 
         self.calls: list[Call] = []
         self.blocked_users: set[int] = set()
@@ -633,6 +647,7 @@ class TelegramEmulator:
         self._callback_counter = itertools.count(1)
         self._my_commands: dict[tuple[str, str], list[JSONDict]] = {}
         self._faults: list[_Fault] = []
+        self._hangs: list[_Hang] = []
 
         self._pending: list[JSONDict] = []
         self._update_counter = itertools.count(1)
@@ -1050,6 +1065,11 @@ class TelegramEmulator:
             _Fault(method.lower(), status, description or default, parameters, times, chat_id)
         )
 
+    def hang_next(self, method: str, *, seconds: float = 30.0, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``method`` wait ``seconds`` before they are handled
+        (a server that does not answer); a fault from `fail_next` still applies afterwards."""
+        self._hangs.append(_Hang(method.lower(), seconds, times))
+
     # -------------------------------------------------------------------------------- records
 
     def calls_of(self, method: str, *, include_failed: bool = False) -> list[Call]:
@@ -1184,6 +1204,7 @@ class TelegramEmulator:
         try:
             if known is None:
                 raise _ApiError(HTTPStatus.NOT_FOUND, "Not Found")
+            await self._injected_hang(call)
             self._raise_injected_fault(call)
             result = await known[1](call)
             call.status, call.response = HTTPStatus.OK, {"ok": True, "result": result}
@@ -1200,6 +1221,15 @@ class TelegramEmulator:
             if stored.file_path == file_path:
                 return web.Response(body=stored.content, content_type=stored.mime_type)
         return _json_error(HTTPStatus.NOT_FOUND, "Not Found")
+
+    async def _injected_hang(self, call: Call) -> None:
+        for hang in self._hangs:
+            if hang.method == call.method.lower():
+                hang.remaining -= 1
+                if hang.remaining <= 0:
+                    self._hangs.remove(hang)
+                await asyncio.sleep(hang.seconds)
+                return
 
     def _raise_injected_fault(self, call: Call) -> None:
         for fault in self._faults:
@@ -1488,12 +1518,14 @@ class TelegramEmulator:
         else:
             raise _bad_request("unsupported parse_mode")
         text, found = _trim(text, found)
+        # Telegram counts the limits in UTF-16 code units of the text after entity parsing:
+        # an emoji outside the BMP counts twice, tags and ``&amp;`` count as what they show.
         if caption:
-            if len(text) > MAX_CAPTION_LENGTH:
+            if utf16_len(text) > MAX_CAPTION_LENGTH:
                 raise _bad_request("message caption is too long")
         elif not text:
             raise _bad_request("message text is empty")
-        elif len(text) > MAX_MESSAGE_LENGTH:
+        elif utf16_len(text) > MAX_MESSAGE_LENGTH:
             raise _bad_request("message is too long")
         return text, found
 
@@ -1526,6 +1558,8 @@ class TelegramEmulator:
         offset = _as_int(params.get("offset")) or 0
         limit = min(max(_as_int(params.get("limit")) or 100, 1), 100)
         timeout = min(max(float(params.get("timeout") or 0), 0.0), 60.0)
+        if self.instant_polls:
+            timeout = 0.0
         if "allowed_updates" in params:
             allowed = params["allowed_updates"]
             self._allowed_updates = list(allowed) if isinstance(allowed, list) and allowed else None

@@ -52,7 +52,12 @@ def _telegram_config(tg: TelegramEmulator, **overrides: Any) -> TelegramConfig:
 
 
 async def _start_world(
-    tg: TelegramEmulator, url: str, *, bot: BotSettings | None = None, **config: Any
+    tg: TelegramEmulator,
+    url: str,
+    *,
+    bot: BotSettings | None = None,
+    adapter_options: dict[str, Any] | None = None,
+    **config: Any,
 ) -> World:
     tg.add_user(ANNA, "Anna", username="anna")
     tg.add_user(BEN, "Ben", username="ben_b", language_code="en")
@@ -69,6 +74,7 @@ async def _start_world(
         rate_limiter=FloodLimiter(max_retries=2),
         poll_timeout=1,
         retry_delays=(0.05, 0.1),
+        **(adapter_options or {}),
     )
     await adapter.start()
     return World(tg, adapter, app)

@@ -632,3 +632,35 @@ async def test_stop_releases_a_waiting_long_poll() -> None:
         assert json.loads(await response.read()) == {"ok": True, "result": []}
         response.release()
         assert time.monotonic() - started < 3
+
+
+async def test_the_length_limit_counts_utf16_code_units_after_entity_parsing(
+    tg: TelegramEmulator, ptb_bot: Bot
+) -> None:
+    # An emoji outside the BMP is two UTF-16 code units: 2048 of them fill a message.
+    message = await ptb_bot.send_message(USER, "😀" * 2048)
+    assert message.text == "😀" * 2048
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
+        await ptb_bot.send_message(USER, "😀" * 2048 + "ä")
+    # Umlauts are one unit each; tags and entities count as the text they show.
+    markup = "<b>" + "ä&amp;" * 2048 + "</b>"
+    assert (await ptb_bot.send_message(USER, markup, parse_mode="HTML")).text == "ä&" * 2048
+    with pytest.raises(BadRequest, match=r"(?i)message caption is too long"):
+        await ptb_bot.send_document(USER, InputFile(b"x", filename="x.txt"), caption="😀" * 513)
+
+
+async def test_instant_polls_answer_at_once_and_hang_next_delays(tg: TelegramEmulator) -> None:
+    tg.instant_polls = True
+    bot = Bot(tg.token, base_url=tg.base_url)
+    async with bot:
+        started = time.monotonic()
+        assert await bot.get_updates(timeout=5) == ()
+        assert time.monotonic() - started < 1
+
+        tg.hang_next("getChatMember", seconds=0.5)
+        started = time.monotonic()
+        await bot.get_chat_member(GROUP, USER)
+        assert time.monotonic() - started >= 0.5
+        started = time.monotonic()
+        await bot.get_chat_member(GROUP, USER)  # only the next call hangs
+        assert time.monotonic() - started < 0.5

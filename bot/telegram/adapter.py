@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -25,9 +24,6 @@ from urllib.parse import urlparse
 
 from telegram import (
     Bot,
-    BotCommand,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
     CallbackQuery,
     Chat,
     ChatMember,
@@ -57,10 +53,9 @@ from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Conte
 
 from bot.config import TelegramConfig
 from bot.router import Router
+from bot.telegram.menus import RETRY_DELAYS, CommandMenus
 from bot.telegram.ratelimit import FloodLimiter
 from bot.telegram.render import keyboard_rows, render_html
-from core.commands import Permission
-from core.i18n import Translator
 from core.messages import ChatRef, Incoming, IncomingFile, Mention, Reply, Sender
 from reminders.notifier import DeliveryFailed
 
@@ -75,7 +70,6 @@ _PRESENT = {
     ChatMember.RESTRICTED,
 }
 _ADMINS = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}
-_COMMAND_WORD = re.compile(r"^[a-z0-9_]{1,32}$")
 _ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's "GroupAnonymousBot" user
 # getFile of Telegram's cloud Bot API hands out files up to 20 MB; larger ones need a
 # self-hosted Bot API server.
@@ -104,6 +98,7 @@ class TelegramAdapter:
         poll_timeout: int = 30,
         retry_delays: Sequence[float] = (0.5, 1, 2, 4),
         admin_cache_seconds: float = 60,
+        menu_retry_delays: Sequence[float] = RETRY_DELAYS,
     ) -> None:
         self._config = config
         self._router = router
@@ -112,6 +107,7 @@ class TelegramAdapter:
         self._admin_cache_seconds = admin_cache_seconds
         self._admin_cache: dict[tuple[int, int], tuple[float, bool]] = {}
         self.stats = SendStats()
+        self.menus = CommandMenus(router.registry, menu_retry_delays)
         builder = (
             ApplicationBuilder()
             .token(config.token)
@@ -139,7 +135,8 @@ class TelegramAdapter:
         await self.application.initialize()
         self._router.add_bot_name(PLATFORM, self.bot_username)
         self._router.add_notifier(PLATFORM, self)
-        await self.publish_commands()
+        # Cosmetic: a failure is a warning and is retried in the background.
+        await self.menus.publish_or_retry(self.bot)
         await self.application.start()
         updater = self.application.updater
         assert updater is not None
@@ -162,30 +159,13 @@ class TelegramAdapter:
         """Telegram needs no first sync: sending works as soon as ``start`` returned."""
 
     async def stop(self) -> None:
+        await self.menus.stop()
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
-
-    async def publish_commands(self) -> None:
-        """Command menus from the registry: German for ``de`` clients, English otherwise."""
-        bot = self.bot
-        for scope, private in (
-            (BotCommandScopeAllPrivateChats(), True),
-            (BotCommandScopeAllGroupChats(), False),
-        ):
-            for language_code, language in (("de", "de"), (None, "en")):
-                translator = Translator(language)
-                commands = [
-                    BotCommand(command.word(language), translator.t(command.summary)[:256])
-                    for command in self._router.registry
-                    if command.where.allows(private)
-                    and command.permission < Permission.GLOBAL_ADMIN
-                    and _COMMAND_WORD.match(command.word(language))
-                ]
-                await bot.set_my_commands(commands, scope=scope, language_code=language_code)
 
     # --- sending -------------------------------------------------------------------------
 
