@@ -30,6 +30,9 @@ class Sender:
     display_name: str
     username: str | None = None
     is_chat_admin: bool = False
+    # The messenger could not tell whether the sender is a chat admin (a lookup failed):
+    # a refusal for lack of rights then says so instead of naming the missing role.
+    admin_check_failed: bool = False
 
 
 @dataclass(frozen=True)

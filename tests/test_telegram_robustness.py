@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.telegram_emulator import TelegramEmulator
-from tests.test_telegram_adapter import ANNA, World, _start_world
+from tests.test_telegram_adapter import ANNA, BEN, GROUP, World, _start_world
 
 
 @asynccontextmanager
@@ -52,3 +52,45 @@ async def test_failing_command_menus_do_not_stop_the_bot_and_are_published_later
             lambda: len(world.tg.commands()) == 4, timeout=5, message="all four menus"
         )
         assert world.tg.current_commands({"type": "all_group_chats"}, "de")
+
+
+# --- 6: a failed admin lookup is not "not an admin" -----------------------------------------
+
+CANNOT_CHECK = "Ihre Rechte in diesem Chat konnten gerade nicht geprüft werden"
+
+
+async def test_a_failing_admin_lookup_asks_to_try_again_and_is_not_remembered(
+    database_url: str,
+) -> None:
+    async with _world(database_url) as world:
+        for status in (500, 429):
+            world.tg.fail_next("getChatMember", status=status, retry_after=1)
+            refused = await world.say(GROUP, ANNA, "/einrichten AG Wirtschaftsförderung")
+            assert CANNOT_CHECK in refused
+            assert "Bitte versuchen Sie es gleich noch einmal." in refused
+            assert "Nur Chat-Admins" not in refused
+        # Telegram answers again: Anna is an admin at once, not a member for a minute.
+        assert "angelegt" in await world.say(GROUP, ANNA, "/einrichten AG Wirtschaftsförderung")
+        # A definite "not an admin" still reads as before.
+        assert "Nur Chat-Admins können" in await world.say(GROUP, BEN, "/einrichten AG Ben")
+
+
+async def test_an_admin_lookup_that_hangs_gives_up_in_time_and_says_so(database_url: str) -> None:
+    async with _world(database_url, admin_lookup_timeout=0.5) as world:
+        world.tg.hang_next("getChatMember", seconds=3)
+        before = len(world.tg.sent_messages(GROUP))
+        world.tg.push_message(GROUP, ANNA, "/einrichten AG Wirtschaftsförderung")
+        reply = await world.tg.wait_for_message(GROUP, contains=CANNOT_CHECK, timeout=2.5)
+        assert "Nur Chat-Admins" not in reply["text"]
+        assert len(world.tg.sent_messages(GROUP)) == before + 1
+        assert "angelegt" in await world.say(GROUP, ANNA, "/einrichten AG Wirtschaftsförderung")
+
+
+async def test_in_english_the_failed_lookup_reads_the_same(database_url: str) -> None:
+    async with _world(database_url) as world:
+        await world.say(GROUP, ANNA, "/einrichten AG Wirtschaftsförderung")
+        assert "English" in await world.say(GROUP, ANNA, "/sprache en")
+        world.tg.fail_next("getChatMember", status=502)
+        refused = await world.say(GROUP, BEN, "/rolle @anna mitglied")
+        assert "Your rights in this chat could not be checked just now." in refused
+        assert "Please try again in a moment." in refused

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -53,6 +52,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, Conte
 
 from bot.config import TelegramConfig
 from bot.router import Router
+from bot.telegram.admins import ChatAdmins
 from bot.telegram.menus import RETRY_DELAYS, CommandMenus
 from bot.telegram.ratelimit import FloodLimiter
 from bot.telegram.render import keyboard_rows, render_html
@@ -69,8 +69,6 @@ _PRESENT = {
     ChatMember.MEMBER,
     ChatMember.RESTRICTED,
 }
-_ADMINS = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}
-_ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's "GroupAnonymousBot" user
 # getFile of Telegram's cloud Bot API hands out files up to 20 MB; larger ones need a
 # self-hosted Bot API server.
 BOT_API_DOWNLOAD_LIMIT_MB = 20
@@ -98,14 +96,14 @@ class TelegramAdapter:
         poll_timeout: int = 30,
         retry_delays: Sequence[float] = (0.5, 1, 2, 4),
         admin_cache_seconds: float = 60,
+        admin_lookup_timeout: float = 5,
         menu_retry_delays: Sequence[float] = RETRY_DELAYS,
     ) -> None:
         self._config = config
         self._router = router
         self._poll_timeout = poll_timeout
         self._retry_delays = tuple(retry_delays)
-        self._admin_cache_seconds = admin_cache_seconds
-        self._admin_cache: dict[tuple[int, int], tuple[float, bool]] = {}
+        self.chat_admins = ChatAdmins(admin_cache_seconds, admin_lookup_timeout)
         self.stats = SendStats()
         self.menus = CommandMenus(router.registry, menu_retry_delays)
         builder = (
@@ -423,27 +421,18 @@ class TelegramAdapter:
             # An anonymous admin writes as the group itself: a chat admin without a person.
             return Sender(PLATFORM, str(chat.id), chat.title or str(chat.id), is_chat_admin=True)
         assert user is not None
-        is_admin = False
+        is_admin: bool | None = False
         # Only commands need to know; asking Telegram for every chat line would waste calls.
         if chat.type != Chat.PRIVATE and text.lstrip()[:1] in ("/", "!"):
-            is_admin = await self._is_chat_admin(chat.id, user.id)
-        return Sender(PLATFORM, str(user.id), user.full_name, user.username, is_admin)
-
-    async def _is_chat_admin(self, chat_id: int, user_id: int) -> bool:
-        if user_id == _ANONYMOUS_ADMIN_BOT:
-            return True
-        now = time.monotonic()
-        cached = self._admin_cache.get((chat_id, user_id))
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        try:
-            member = await self.bot.get_chat_member(chat_id, user_id)
-            is_admin = member.status in _ADMINS
-        except NetworkError as error:
-            log.warning("telegram: getChatMember %s/%s failed: %s", chat_id, user_id, error)
-            return False
-        self._admin_cache[(chat_id, user_id)] = (now + self._admin_cache_seconds, is_admin)
-        return is_admin
+            is_admin = await self.chat_admins.is_admin(self.bot, chat.id, user.id)
+        return Sender(
+            PLATFORM,
+            str(user.id),
+            user.full_name,
+            user.username,
+            is_chat_admin=bool(is_admin),
+            admin_check_failed=is_admin is None,
+        )
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram: error while handling an update", exc_info=context.error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.commands import Command
+from core.commands import Command, Permission
 from handlers.shared.context import Context
 from handlers.shared.texts import permission_name
 
@@ -17,6 +17,14 @@ def check_allowed(context: Context, command: Command[Context], args: str) -> Non
     if command.needs_group:
         context.require_group()
     required = command.permission_for(args)
+    if (
+        context.level < required <= Permission.CHAT_ADMIN
+        and context.message.sender.admin_check_failed
+    ):
+        # Being a chat admin would have been enough, but the messenger did not say.
+        raise context.refuse(
+            "Your rights in this chat could not be checked just now. Please try again in a moment."
+        )
     if context.level < required:
         raise context.refuse(
             "Only {role} may use {command}.",
