@@ -3,7 +3,9 @@ polling and the length limit. python-telegram-bot's real HTTP stack, no mocks.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -94,3 +96,36 @@ async def test_in_english_the_failed_lookup_reads_the_same(database_url: str) ->
         refused = await world.say(GROUP, BEN, "/rolle @anna mitglied")
         assert "Your rights in this chat could not be checked just now." in refused
         assert "Please try again in a moment." in refused
+
+
+# --- 7: long polling never becomes a busy loop ----------------------------------------------
+
+
+async def test_a_server_that_answers_polls_at_once_gets_a_few_requests_a_second(
+    database_url: str,
+) -> None:
+    async with _world(database_url, emulator={"instant_polls": True}, poll_max_delay=1.0) as world:
+        tg = world.tg
+        await asyncio.sleep(0.5)  # past the start
+        tg.clear_calls()
+        started = time.monotonic()
+        await asyncio.sleep(3)
+        polls = [c for c in tg.calls_of("getUpdates") if c.at >= started]
+        per_second = len(polls) / (time.monotonic() - started)
+        assert per_second <= 3, f"{per_second:.0f} getUpdates per second"
+        # Every poll asked for the long-poll timeout; the server just did not hold it.
+        assert {int(c.params["timeout"]) for c in polls} == {1}
+        # Still answering within the longest pause.
+        before = time.monotonic()
+        assert "Guten Tag, Anna!" in await world.say(ANNA, ANNA, "/start")
+        assert time.monotonic() - before < 2
+
+
+async def test_a_server_that_holds_long_polls_is_polled_at_full_speed(database_url: str) -> None:
+    async with _world(database_url) as world:
+        await asyncio.sleep(2.5)  # idle: each poll is held for its whole second
+        before = time.monotonic()
+        assert "Guten Tag, Anna!" in await world.say(ANNA, ANNA, "/start")
+        assert time.monotonic() - before < 0.5  # no pause: the server waited as asked
+        assert world.adapter.poll_request.early_answers == 0
+        assert len(world.tg.calls_of("getUpdates")) <= 5

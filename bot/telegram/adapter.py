@@ -54,6 +54,7 @@ from bot.config import TelegramConfig
 from bot.router import Router
 from bot.telegram.admins import ChatAdmins
 from bot.telegram.menus import RETRY_DELAYS, CommandMenus
+from bot.telegram.polling import PacedPollRequest
 from bot.telegram.ratelimit import FloodLimiter
 from bot.telegram.render import keyboard_rows, render_html
 from core.messages import ChatRef, Incoming, IncomingFile, Mention, Reply, Sender
@@ -98,6 +99,7 @@ class TelegramAdapter:
         admin_cache_seconds: float = 60,
         admin_lookup_timeout: float = 5,
         menu_retry_delays: Sequence[float] = RETRY_DELAYS,
+        poll_max_delay: float = 5.0,
     ) -> None:
         self._config = config
         self._router = router
@@ -105,12 +107,15 @@ class TelegramAdapter:
         self._retry_delays = tuple(retry_delays)
         self.chat_admins = ChatAdmins(admin_cache_seconds, admin_lookup_timeout)
         self.stats = SendStats()
+        self.poll_request = PacedPollRequest(max_delay=poll_max_delay)
         self.menus = CommandMenus(router.registry, menu_retry_delays)
         builder = (
             ApplicationBuilder()
             .token(config.token)
             .rate_limiter(rate_limiter if rate_limiter is not None else FloodLimiter())
             .concurrent_updates(False)
+            # Paces getUpdates when a server answers long polls at once.
+            .get_updates_request(self.poll_request)
         )
         if config.base_url:
             builder = builder.base_url(config.base_url)
