@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.telegram_emulator import TelegramEmulator
+from bot.telegram.render import render_html, visible_length
+from core.messages import Reply, Span
+from tests.telegram_emulator import TelegramEmulator, utf16_len
 from tests.test_telegram_adapter import ANNA, BEN, GROUP, World, _start_world
 
 
@@ -129,3 +131,59 @@ async def test_a_server_that_holds_long_polls_is_polled_at_full_speed(database_u
         assert time.monotonic() - before < 0.5  # no pause: the server waited as asked
         assert world.adapter.poll_request.early_answers == 0
         assert len(world.tg.calls_of("getUpdates")) <= 5
+
+
+# --- 8: the length limit counts what Telegram counts ----------------------------------------
+
+
+async def _deliver(world: World, reply: Reply) -> list[str]:
+    """Deliver into the group; the texts as Telegram holds them (after entity parsing)."""
+    world.tg.clear_calls()
+    ids = await world.adapter.deliver(GROUP, reply)
+    refused = [c for c in world.tg.calls_of("sendMessage", include_failed=True) if not c.ok]
+    assert refused == [], refused[0].response
+    assert world.adapter.stats.failed == 0
+    by_id = {m["message_id"]: m for m in world.tg.messages(GROUP)}
+    return [by_id[message_id]["text"] for message_id in ids]
+
+
+async def test_emoji_count_twice_so_a_long_line_is_split_where_telegram_would_refuse(
+    database_url: str,
+) -> None:
+    line = "Grüße 😀 " * 700  # 8 code points, 9 UTF-16 units each: 6300 units
+    async with _world(database_url) as world:
+        parts = await _deliver(world, Reply(lines=((Span(line),),)))
+    # Full to the unit; Telegram trims the trailing space of the last part.
+    assert [utf16_len(part) for part in parts] == [4096, 6300 - 4096 - 1]
+    assert "".join(parts) == line.strip()
+
+
+async def test_markup_and_escapes_do_not_count_so_nothing_is_split_early(
+    database_url: str,
+) -> None:
+    # 40 lines of 101 visible units, most of them escaped or inside tags and links: their
+    # HTML is about twice as long as what Telegram shows.
+    line = (
+        Span("Müller & Söhne <GmbH>", "bold"),
+        Span(" – "),
+        Span("Protokoll", "link", url="https://example.org/protokoll?a=1&b=2"),
+        Span(" " + "ä" * 61 + " 😀 &&"),
+    )
+    assert visible_length(line) == 101
+    lines = (line,) * 40  # 40 * 101 + 39 line breaks = 4079
+    async with _world(database_url) as world:
+        exactly = await _deliver(world, Reply(lines=(*lines, (Span("x" * 16),))))
+        assert [utf16_len(part) for part in exactly] == [4096]  # one message, full to the unit
+        over = await _deliver(world, Reply(lines=(*lines, (Span("x" * 17),))))
+        assert [utf16_len(part) for part in over] == [4079, 17]  # split between lines
+        assert len(render_html(Reply(lines=lines))[0]) > 6000  # the HTML is much longer
+
+
+async def test_a_split_does_not_cut_an_emoji_family_apart(database_url: str) -> None:
+    family = "👨\u200d👩\u200d👧"  # one visible character, 8 UTF-16 units
+    line = "x" + family * 600
+    async with _world(database_url) as world:
+        parts = await _deliver(world, Reply(lines=((Span(line),),)))
+    assert parts[0] == "x" + family * 511  # 4089 units: the 512th family would not fit
+    assert all(part.replace(family, "") in ("", "x") for part in parts)
+    assert "".join(parts) == line
