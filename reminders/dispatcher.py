@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
 from reminders.addressing import Outgoing, Rendered, RenderEnvironment
-from reminders.notifier import DeliveryFailed, Notifier
+from reminders.notifier import DeliveryFailed, DeliveryUncertain, Notifier
 from reminders.render import render
 from storage import reminders
 from storage.models import Reminder
@@ -85,6 +85,8 @@ class Dispatcher:
         self._lock = asyncio.Lock()
         self._closed = False
         self.sent = 0
+        # Recorded as sent though the messenger's answer was lost (see DeliveryUncertain).
+        self.uncertain = 0
 
     async def run_due(self) -> int:
         """Send everything due now, batch by batch; how many rows were handled."""
@@ -155,6 +157,7 @@ class Dispatcher:
                 self.settings.max_attempts,
             )
         self.sent += sum(1 for _, o in items if o.error is None and not o.withdrawn)
+        self.uncertain += sum(1 for _, o in items if o.uncertain is not None)
 
     def _backoff(self, attempts: int) -> timedelta:
         delay: timedelta = self.settings.first_retry * 2 ** max(0, attempts - 1)
@@ -223,7 +226,23 @@ class Dispatcher:
         except DeliveryFailed as failure:
             log.warning("reminder %s to %s failed: %s", row.id, outgoing.where, failure)
             return Outcome(row.id, error=str(failure), permanent=failure.permanent)
+        except DeliveryUncertain as unsure:
+            # Sending again could show it twice: recorded as sent, with the reason.
+            log.warning(
+                "reminder %s to %s may not have arrived (%s); recorded as sent, not repeated",
+                row.id,
+                outgoing.where,
+                unsure,
+            )
+            return Outcome(
+                row.id,
+                message_id=unsure.message_id,
+                follow_up=rendered.follow_up,
+                uncertain=f"outcome unknown: {unsure}",
+            )
         except Exception as error:
+            # Adapters sort every outcome of a send into the two errors above; this is a
+            # bug before anything was sent (rendering the reply), so trying again is safe.
             log.exception("reminder %s to %s failed", row.id, outgoing.where)
             return Outcome(row.id, error=repr(error))
         return Outcome(row.id, message_id=message_id, follow_up=rendered.follow_up)

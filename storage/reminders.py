@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    String,
     Table,
     and_,
     bindparam,
@@ -435,6 +436,8 @@ class Outcome:
     permanent: bool = False
     # Nothing to remind of any more (the meeting was cancelled meanwhile, say).
     withdrawn: bool = False
+    # Sent, but the messenger's answer was lost: why (kept as the row's last error).
+    uncertain: str | None = None
     follow_up: list[PlannedReminder] = field(default_factory=list)
 
 
@@ -466,8 +469,20 @@ async def settle(
         await session.execute(
             update(table)
             .where(table.c.id == bindparam("rid"), table.c.claimed_by == worker)
-            .values(status=ReminderStatus.SENT, sent_at=now, message_id=bindparam("mid")),
-            [{"rid": o.reminder_id, "mid": o.message_id} for o in sent],
+            .values(
+                status=ReminderStatus.SENT,
+                sent_at=now,
+                message_id=bindparam("mid"),
+                last_error=func.coalesce(bindparam("note", type_=String()), table.c.last_error),
+            ),
+            [
+                {
+                    "rid": o.reminder_id,
+                    "mid": o.message_id,
+                    "note": o.uncertain and o.uncertain[:500],
+                }
+                for o in sent
+            ],
         )
     for outcome in outcomes:
         if outcome.error is None or outcome.withdrawn:
