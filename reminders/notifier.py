@@ -19,12 +19,27 @@ class DeliveryFailed(Exception):
         self.permanent = permanent
 
 
+class DeliveryUncertain(Exception):
+    """The message may or may not have arrived (the answer was lost or unreadable) and the
+    messenger cannot de-duplicate a repeat: it is recorded as sent, with a warning.
+
+    ``message_id``: the id of a part that did arrive, if any.
+    """
+
+    def __init__(self, reason: str, *, message_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.message_id = message_id
+
+
 class Notifier(Protocol):
     async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> str | None:
         """Send ``reply`` into ``chat``; the platform's message id if it has one.
 
         ``key`` names what is sent (a reminder's key): a messenger that can deduplicate
-        retries (Matrix transaction ids) uses it. Raises :class:`DeliveryFailed`.
+        retries (Matrix transaction ids) uses it. Raises :class:`DeliveryFailed` when the
+        message did not arrive, :class:`DeliveryUncertain` when nobody can tell and a
+        repeat could show it twice (a messenger that de-duplicates raises DeliveryFailed
+        then: repeating is safe).
         """
         ...
 

@@ -9,14 +9,27 @@ conditional ``UPDATE … RETURNING`` does the same for the one process.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage import protocols
 from storage.models import (
@@ -286,16 +299,59 @@ async def meetings_to_plan(
 
 
 async def claim(
-    session: AsyncSession, now: datetime, worker: str, lease: timedelta, limit: int
+    session: AsyncSession,
+    now: datetime,
+    worker: str,
+    lease: timedelta,
+    limit: int,
+    *,
+    chat_caps: Mapping[str, int] | None = None,
+    private_cap: int | None = None,
 ) -> list[Reminder]:
-    """Take up to ``limit`` due rows for ``worker`` until ``now + lease``; oldest first.
+    """Take up to ``limit`` due rows for ``worker`` until ``now + lease``; oldest due first.
 
-    A row whose lease ran out (its process died while sending) is due again.
+    A row whose lease ran out (its process died while sending) is due again. Of one chat
+    at most ``chat_caps[platform]`` rows are taken (of one person's private reminders at
+    most ``private_cap``): what can be sent within the lease at that chat's rate. A chat
+    whose rows another dispatcher holds is left to it, so one chat is served by one
+    process at a time, in order, and its rate is not shared out between processes.
     """
+    caps = chat_caps or {}
+    cap: ColumnElement[int] = case(
+        (Reminder.chat_id.is_(None), private_cap or limit),
+        *((Reminder.chat_platform == platform, n) for platform, n in caps.items()),
+        else_=limit,
+    )
+    busy = aliased(Reminder)
+    held_elsewhere = exists().where(
+        busy.status == ReminderStatus.CLAIMED,
+        busy.next_attempt_at > now,
+        busy.chat_platform == Reminder.chat_platform,
+        busy.chat_id == Reminder.chat_id,
+    )
+    is_due = and_(Reminder.status.in_(WAITING), Reminder.next_attempt_at <= now)
+    ranked = (
+        select(
+            Reminder.id.label("id"),
+            func.row_number()
+            .over(
+                partition_by=(Reminder.chat_platform, Reminder.chat_id, Reminder.person_id),
+                order_by=(Reminder.due_at, Reminder.id),
+            )
+            .label("place"),
+            cap.label("cap"),
+        )
+        .where(is_due, ~held_elsewhere)
+        .subquery()
+    )
     due = (
         select(Reminder.id)
-        .where(Reminder.status.in_(WAITING), Reminder.next_attempt_at <= now)
-        .order_by(Reminder.next_attempt_at, Reminder.id)
+        # The due condition again outside: PostgreSQL re-checks it on a row another
+        # process claimed (and committed) after this statement's snapshot was taken.
+        .where(Reminder.id.in_(select(ranked.c.id).where(ranked.c.place <= ranked.c.cap)), is_due)
+        # By due time, not next attempt: a row given back or retried keeps its place in
+        # its chat's order.
+        .order_by(Reminder.due_at, Reminder.id)
         .limit(limit)
         # PostgreSQL: rows another process holds are skipped, not waited for. SQLite
         # ignores it; there a single process dispatches.
@@ -317,6 +373,59 @@ async def claim(
     return sorted(claimed, key=lambda reminder: (reminder.due_at, reminder.id))
 
 
+async def renew(
+    session: AsyncSession, worker: str, ids: Collection[int], until: datetime
+) -> set[int]:
+    """Extend the lease of the rows ``worker`` still holds to ``until``; their ids.
+
+    Rows already settled (sent, to be retried, failed), being settled, or taken by another
+    process after the lease ran out are left alone and not in the answer.
+    """
+    if not ids:
+        return set()
+    mine = (
+        select(Reminder.id)
+        .where(
+            Reminder.id.in_(list(ids)),
+            Reminder.claimed_by == worker,
+            Reminder.status == ReminderStatus.CLAIMED,
+        )
+        # PostgreSQL: a row locked now is being settled by this worker (it was sent); not
+        # waiting for it keeps a heartbeat and a settling commit from deadlocking.
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    held = await session.scalars(
+        update(Reminder)
+        .where(Reminder.id.in_(mine))
+        .values(next_attempt_at=until)
+        .returning(Reminder.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(held)
+
+
+async def release(session: AsyncSession, worker: str, ids: Collection[int], now: datetime) -> None:
+    """Give back claimed rows that were not sent (the lease could not be kept): due now,
+    and the claim does not count as an attempt."""
+    if not ids:
+        return
+    await session.execute(
+        update(Reminder)
+        .where(
+            Reminder.id.in_(list(ids)),
+            Reminder.claimed_by == worker,
+            Reminder.status == ReminderStatus.CLAIMED,
+        )
+        .values(
+            status=ReminderStatus.PENDING,
+            next_attempt_at=now,
+            attempts=Reminder.attempts - 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
 @dataclass
 class Outcome:
     """What happened to one claimed reminder."""
@@ -327,6 +436,8 @@ class Outcome:
     permanent: bool = False
     # Nothing to remind of any more (the meeting was cancelled meanwhile, say).
     withdrawn: bool = False
+    # Sent, but the messenger's answer was lost: why (kept as the row's last error).
+    uncertain: str | None = None
     follow_up: list[PlannedReminder] = field(default_factory=list)
 
 
@@ -358,8 +469,20 @@ async def settle(
         await session.execute(
             update(table)
             .where(table.c.id == bindparam("rid"), table.c.claimed_by == worker)
-            .values(status=ReminderStatus.SENT, sent_at=now, message_id=bindparam("mid")),
-            [{"rid": o.reminder_id, "mid": o.message_id} for o in sent],
+            .values(
+                status=ReminderStatus.SENT,
+                sent_at=now,
+                message_id=bindparam("mid"),
+                last_error=func.coalesce(bindparam("note", type_=String()), table.c.last_error),
+            ),
+            [
+                {
+                    "rid": o.reminder_id,
+                    "mid": o.message_id,
+                    "note": o.uncertain and o.uncertain[:500],
+                }
+                for o in sent
+            ],
         )
     for outcome in outcomes:
         if outcome.error is None or outcome.withdrawn:

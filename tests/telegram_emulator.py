@@ -37,8 +37,10 @@ What the emulator offers:
   ``{base_file_url}{token}/{file_path}`` serves the bytes;
 * fault injection: `fail_next` (429 with ``retry_after``, 403, 400 with ``migrate_to_chat_id``,
   5xx), `hang_next` (a method that answers only after a while), ``instant_polls`` (getUpdates
-  answers at once whatever its ``timeout``, like some proxies), `blocked_users`, bots kicked
-  from groups, migrated groups.
+  answers at once whatever its ``timeout``, like some proxies), `garble_next` (the call is
+  carried out, but its answer is a 200 with broken JSON, a result with a field of the wrong
+  type, or the connection is reset after the request was read), `refuse_connections`
+  (nothing listens for a while), `blocked_users`, bots kicked from groups, migrated groups.
 
 Unknown chats are created on the fly (positive ids as private chats, ``-100…`` as supergroups,
 other negative ids as groups) unless the emulator is built with ``strict_chats=True``; then
@@ -227,6 +229,17 @@ class _Hang:
     method: str  # lower case
     seconds: float
     remaining: int
+
+
+@dataclass
+class _Garble:
+    method: str  # lower case
+    how: str
+    remaining: int
+    chat_id: int | str | None
+
+
+GARBLINGS = ("broken_json", "wrong_type", "reset")
 
 
 @dataclass
@@ -648,6 +661,8 @@ class TelegramEmulator:
         self._my_commands: dict[tuple[str, str], list[JSONDict]] = {}
         self._faults: list[_Fault] = []
         self._hangs: list[_Hang] = []
+        self._garbles: list[_Garble] = []
+        self._site: web.TCPSite | None = None
 
         self._pending: list[JSONDict] = []
         self._update_counter = itertools.count(1)
@@ -708,8 +723,22 @@ class TelegramEmulator:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
+        self._site = site
         self._port = self._runner.addresses[0][1]
         self._closing = False
+
+    async def refuse_connections(self, seconds: float) -> None:
+        """Stop listening (connections are refused) and listen again on the same port after
+        ``seconds``; returns when it listens again."""
+        assert self._runner is not None and self._site is not None
+        await self._site.stop()
+        # Kept-alive connections too: the client has to connect anew, and is refused.
+        server = self._runner.server
+        for handler in list(server.connections if server is not None else ()):
+            handler.force_close()
+        await asyncio.sleep(seconds)
+        self._site = web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True)
+        await self._site.start()
 
     async def stop(self) -> None:
         """Stop serving; waiting long polls return at once."""
@@ -1070,6 +1099,16 @@ class TelegramEmulator:
         (a server that does not answer); a fault from `fail_next` still applies afterwards."""
         self._hangs.append(_Hang(method.lower(), seconds, times))
 
+    def garble_next(
+        self, method: str, how: str, *, times: int = 1, chat_id: int | str | None = None
+    ) -> None:
+        """Carry out the next ``times`` calls of ``method`` (for ``chat_id`` if given) — a
+        message is sent — but answer unreadably: ``broken_json`` (a 200 whose body is cut
+        off), ``wrong_type`` (a 200 whose message has a date that is not a number) or
+        ``reset`` (the connection is reset after the request was read)."""
+        assert how in GARBLINGS, how
+        self._garbles.append(_Garble(method.lower(), how, times, chat_id))
+
     # -------------------------------------------------------------------------------- records
 
     def calls_of(self, method: str, *, include_failed: bool = False) -> list[Call]:
@@ -1211,7 +1250,31 @@ class TelegramEmulator:
         except _ApiError as error:
             call.status, call.response = error.status, error.payload()
         self._notify()
+        garble = self._garble_for(call) if call.ok else None
+        if garble == "reset" and request.transport is not None:
+            request.transport.abort()
+            return web.Response()
+        if garble == "broken_json":
+            body = json.dumps(call.response).encode()
+            return web.Response(body=body[: len(body) // 2], content_type="application/json")
+        if garble == "wrong_type" and isinstance(call.result, dict):
+            wrong = {**call.response, "result": {**call.result, "date": "gestern"}}
+            return web.json_response(wrong)
         return web.json_response(call.response, status=call.status)
+
+    def _garble_for(self, call: Call) -> str | None:
+        for garble in self._garbles:
+            if garble.method != call.method.lower():
+                continue
+            if garble.chat_id is not None and not _same_id(
+                call.params.get("chat_id"), garble.chat_id
+            ):
+                continue
+            garble.remaining -= 1
+            if garble.remaining <= 0:
+                self._garbles.remove(garble)
+            return garble.how
+        return None
 
     def _serve_file(self, rest: str) -> web.Response:
         token, _, file_path = rest.partition("/")

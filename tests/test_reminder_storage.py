@@ -111,10 +111,46 @@ async def test_concurrent_claims_never_share_a_row(database_url: str) -> None:
             if not rows:
                 return taken
             taken += [row.id for row in rows]
+            # Sent: a chat whose rows a worker holds is left to it until they are settled.
+            async with sessions() as session, session.begin():
+                outcomes = [Outcome(row.id, message_id="m") for row in rows]
+                await reminders.settle(session, name, outcomes, NOW, {}, 8)
 
     results = await asyncio.gather(*(worker(f"w{i}") for i in range(4)))
     every = [rid for taken in results for rid in taken]
     assert len(every) == 300 and len(set(every)) == 300
+    await engine.dispose()
+
+
+async def test_a_claim_takes_a_chats_share_and_leaves_a_held_chat_alone(
+    database_url: str,
+) -> None:
+    engine, sessions = await _sessions(database_url)
+    slow = await add_due_reminders(sessions, [("telegram", "-100")], 30, NOW - timedelta(hours=1))
+    await add_due_reminders(sessions, [("console", "a"), ("console", "b")], 10, NOW, prefix="other")
+    caps = {"telegram": 4}
+    async with sessions() as session, session.begin():
+        first = await reminders.claim(session, NOW, "w1", LEASE, 100, chat_caps=caps)
+    # Four of the slow chat (its oldest, in order), all ten of the others.
+    assert [row.key for row in first if row.chat_platform == "telegram"] == slow[:4]
+    assert len(first) == 14
+    async with sessions() as session, session.begin():
+        # The slow chat is held by w1: w2 takes none of it, though 26 of its rows are due.
+        assert await reminders.claim(session, NOW, "w2", LEASE, 100, chat_caps=caps) == []
+        # A heartbeat keeps the rows w1 holds; a row it settled meanwhile drops out.
+        await reminders.settle(session, "w1", [Outcome(first[0].id, "m")], NOW, {}, 8)
+        later = NOW + LEASE - timedelta(seconds=1)
+        held = await reminders.renew(session, "w1", [r.id for r in first], later + LEASE)
+        assert held == {row.id for row in first[1:]}
+        assert await reminders.renew(session, "w2", [r.id for r in first], later + LEASE) == set()
+    async with sessions() as session, session.begin():
+        # Past the first lease but within the renewed one: still nobody else's.
+        assert await reminders.claim(session, NOW + LEASE, "w2", LEASE, 100) == []
+        # Given back unsent: due at once, without counting as an attempt.
+        await reminders.release(session, "w1", [row.id for row in first[1:]], NOW + LEASE)
+        again = await reminders.claim(session, NOW + LEASE, "w2", LEASE, 100, chat_caps=caps)
+    assert [row.key for row in again if row.chat_platform == "telegram"] == slow[1:5]
+    assert [row.attempts for row in again if row.key in slow[1:4]] == [1, 1, 1]
     await engine.dispose()
 
 

@@ -187,7 +187,8 @@ async def test_flood_limit_429_is_waited_out_without_loss(world: World) -> None:
 
 
 async def test_server_errors_are_retried(world: World) -> None:
-    world.tg.fail_next("sendMessage", status=502, times=2)
+    # 503: the server refused to act; a 500/502/504 may have sent it (not repeated).
+    world.tg.fail_next("sendMessage", status=503, times=2)
     reply = await world.say(ANNA, ANNA, "/hilfe")
     assert "/hilfe" in reply
     assert world.adapter.stats.retried == 2 and world.adapter.stats.failed == 0
@@ -334,7 +335,7 @@ async def test_a_403_from_a_blocked_person_marks_them_unreachable(world: World) 
 async def test_a_message_that_cannot_be_delivered_is_logged_and_counted(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    world.tg.fail_next("sendMessage", status=502, times=10)
+    world.tg.fail_next("sendMessage", status=503, times=10)
     assert await world.adapter.deliver(ANNA, Reply(lines=((Span("Hallo"),),))) == []
     assert world.adapter.stats.failed == 1
     assert world.adapter.stats.retried == 2  # the test adapter retries twice
@@ -350,7 +351,7 @@ async def test_reminder_sends_tell_a_blocked_person_from_a_passing_failure(world
         await world.adapter.send_private(str(BEN), reminder, key="personal:1")
     assert blocked.value.permanent
     assert await _reachable(world, BEN) is False
-    world.tg.fail_next("sendMessage", status=502, times=3)  # the first try and two retries
+    world.tg.fail_next("sendMessage", status=503, times=3)  # the first try and two retries
     with pytest.raises(DeliveryFailed) as unavailable:
         await world.adapter.send(ChatRef("telegram", str(ANNA), True), reminder, key="personal:2")
     assert not unavailable.value.permanent

@@ -631,9 +631,15 @@ class MatrixAdapter:
                     room_id, event_type, content, tx_id=tx_id, ignore_unverified_devices=True
                 )
             # LocalProtocolError: a room nio does not know yet (before the first sync).
+            # Anything else (an answer that cannot be read, a connection dropped after the
+            # request was written) may or may not have posted the event: sending again
+            # with the same transaction id is safe, the homeserver drops a repeat.
             except (aiohttp.ClientError, TimeoutError, SendRetryError, LocalProtocolError) as error:
                 response = None
                 reason: object = error
+            except Exception as error:
+                response = None
+                reason = f"outcome unknown: {error!r}"
             else:
                 if isinstance(response, RoomSendResponse):
                     self.stats.sent += 1

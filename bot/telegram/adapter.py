@@ -43,7 +43,9 @@ from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
+    Conflict,
     Forbidden,
+    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
@@ -57,8 +59,9 @@ from bot.telegram.menus import RETRY_DELAYS, CommandMenus
 from bot.telegram.polling import PacedPollRequest
 from bot.telegram.ratelimit import FloodLimiter
 from bot.telegram.render import keyboard_rows, render_html
+from bot.telegram.request import ClassifyingRequest, OutcomeUnknown
 from core.messages import ChatRef, Incoming, IncomingFile, Mention, Reply, Sender
-from reminders.notifier import DeliveryFailed
+from reminders.notifier import DeliveryFailed, DeliveryUncertain
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +81,20 @@ _DOWNLOAD_TIMEOUT = 120.0
 
 @dataclass
 class SendStats:
-    """What the adapter sent, and what it gave up on after every retry."""
+    """What the adapter sent, what it gave up on after every retry, and the sends whose
+    outcome nobody can tell (recorded as sent, never repeated)."""
 
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    unknown: int = 0
+
+
+class _Unknown:
+    """The outcome of one send that may or may not have arrived."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
 
 
 class TelegramAdapter:
@@ -116,6 +128,8 @@ class TelegramAdapter:
             .concurrent_updates(False)
             # Paces getUpdates when a server answers long polls at once.
             .get_updates_request(self.poll_request)
+            # Tells a send that never arrived from one that may have (see request.py).
+            .request(ClassifyingRequest(connection_pool_size=256))
         )
         if config.base_url:
             builder = builder.base_url(config.base_url)
@@ -175,12 +189,17 @@ class TelegramAdapter:
     async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> str | None:
         """The notifier interface: send ``reply`` into a chat; the first message's id.
 
-        Raises DeliveryFailed. Telegram has no idempotent send, so ``key`` is not used: a
-        process killed between Telegram's answer and marking the reminder sent sends that
-        one reminder again after its restart.
+        Raises DeliveryFailed (not delivered) or DeliveryUncertain (a part may have
+        arrived; the other parts were sent). Telegram has no idempotent send, so ``key`` is
+        not used: a process killed between Telegram's answer and marking the reminder sent
+        sends that one reminder again after its restart.
         """
-        ids = await self.deliver(int(chat.chat_id), reply, strict=True)
-        return str(ids[0]) if ids else None
+        unknown: list[str] = []
+        ids = await self.deliver(int(chat.chat_id), reply, strict=True, unknown=unknown)
+        first = str(ids[0]) if ids else None
+        if unknown:
+            raise DeliveryUncertain("; ".join(unknown), message_id=first)
+        return first
 
     async def send_private(
         self, account_id: str, reply: Reply, *, key: str | None = None
@@ -196,11 +215,15 @@ class TelegramAdapter:
         reply_to: int | None = None,
         thread_id: int | None = None,
         strict: bool = False,
+        unknown: list[str] | None = None,
     ) -> list[int]:
         """Send a reply as HTML message(s), buttons under the last one, then its files.
 
-        ``strict``: raise DeliveryFailed for a part that could not be sent, instead of
-        logging it and going on (the reminder dispatcher retries or gives up).
+        Every part is sent whatever became of the one before. ``strict``: raise
+        DeliveryFailed for a part that was not delivered, instead of logging it and going
+        on (the reminder dispatcher retries or gives up). A part that may or may not have
+        arrived is never sent again: it is logged, counted and its reason added to
+        ``unknown``.
         """
         bot = self.bot
         texts = render_html(reply)
@@ -239,7 +262,10 @@ class TelegramAdapter:
                 )
 
             message, target = await self._send(send_text, target, strict)
-            if message is not None:
+            if isinstance(message, _Unknown):
+                if unknown is not None:
+                    unknown.append(message.reason)
+            elif message is not None:
                 sent.append(message.message_id)
         for outgoing in reply.files:
 
@@ -251,18 +277,25 @@ class TelegramAdapter:
                 )
 
             message, target = await self._send(send_file, target, strict)
-            if message is not None:
+            if isinstance(message, _Unknown):
+                if unknown is not None:
+                    unknown.append(message.reason)
+            elif message is not None:
                 sent.append(message.message_id)
         return sent
 
     async def _send(
         self, action: Callable[[int], Awaitable[Message]], chat_id: int, strict: bool = False
-    ) -> tuple[Message | None, int]:
-        """One send with retries; returns the message (None if given up) and the chat id used.
+    ) -> tuple[Message | _Unknown | None, int]:
+        """One send with retries; the message (None if not delivered, ``_Unknown`` if nobody
+        can tell) and the chat id used.
 
-        429s are waited out by the rate limiter first and here after its retries;
-        network errors and 5xx are retried with backoff; a group that became a
-        supergroup is followed to its new id. What still fails is logged and counted.
+        Delivered: Telegram answered with the message. Not delivered, so sent again: the
+        request never arrived (connection refused), 429 (waited out by the rate limiter
+        first and here after its retries), 503 and 4xx answers; 400 and 403 are for good.
+        Unknown, so never sent again: everything else (a connection broken after the
+        request was written, an answer that cannot be read, 500/502/504). A group that
+        became a supergroup is followed to its new id.
         """
         send_id = uuid.uuid4().hex[:8]
         delays = [*self._retry_delays, None]
@@ -290,17 +323,35 @@ class TelegramAdapter:
             except BadRequest as error:
                 self._give_up(send_id, chat_id, error, strict, permanent=True)
                 return None, chat_id
-            except NetworkError as error:
+            except OutcomeUnknown as error:
+                return self._unknown(send_id, chat_id, str(error)), chat_id
+            except (NetworkError, InvalidToken, Conflict) as error:
+                # NotSent, or a 4xx answer (401, 404, 409, or one without an error class).
                 log.warning(
                     "telegram: send %s to %s failed (%s), retrying", send_id, chat_id, error
                 )
                 wait = delay
+            except Exception as error:
+                # A 200 whose message cannot be read (a field of an unexpected type): it
+                # arrived in all likelihood, but nothing is known for certain.
+                return self._unknown(send_id, chat_id, f"unreadable answer: {error!r}"), chat_id
             if wait is None or delay is None:
                 break
             self.stats.retried += 1
             await asyncio.sleep(wait)
         self._give_up(send_id, chat_id, "retries exhausted", strict, permanent=False)
         return None, chat_id
+
+    def _unknown(self, send_id: str, chat_id: int, reason: str) -> _Unknown:
+        self.stats.unknown += 1
+        log.warning(
+            "telegram: message %s to chat %s may or may not have arrived (%s); "
+            "counted as sent, not sent again",
+            send_id,
+            chat_id,
+            reason,
+        )
+        return _Unknown(reason)
 
     def _give_up(
         self, send_id: str, chat_id: int, reason: object, strict: bool, *, permanent: bool
