@@ -59,6 +59,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import MatrixConfig
 from bot.logging_setup import blank_in_logs
+from bot.matrix.cross_signing import CrossSigningError, Identity, ensure_identity
 from bot.matrix.render import choice_keys, render_matrix
 from bot.router import Router
 from core.clock import Clock
@@ -123,6 +124,7 @@ class MatrixAdapter:
         self._sync_task: asyncio.Task[None] | None = None
         self._stopping = False
         self.stats = SendStats()
+        self.identity: Identity | None = None
         self.synced = asyncio.Event()
         self.store_path = Path(config.store_path)
         client_config = AsyncClientConfig(
@@ -150,6 +152,7 @@ class MatrixAdapter:
         await self._log_in()
         if self.client.should_upload_keys:
             await self.client.keys_upload()
+        await self._cross_sign()
         for name in self._own_names(await self._display_name()):
             self._router.add_bot_name(PLATFORM, name)
         self._router.set_command_prefix(PLATFORM, self._config.command_prefix)
@@ -165,6 +168,19 @@ class MatrixAdapter:
         self._started_ms = int(time.time() * 1000)
         self._sync_task = asyncio.create_task(self._sync_loop(), name="matrix-sync")
         log.info("matrix: running as %s (device %s)", self.client.user_id, self.client.device_id)
+
+    async def _cross_sign(self) -> None:
+        """Publish or reuse the bot's cross-signing identity and sign this device with it."""
+        try:
+            self.identity = await ensure_identity(
+                self.client,
+                self.store_path,
+                password=self._config.password,
+                pickle_key=self._config.pickle_key,
+            )
+        except CrossSigningError as error:
+            # Not fatal: the bot works, its messages carry the "unverified device" mark.
+            log.warning("matrix: cross-signing not set up this time: %s", error)
 
     async def ready(self, timeout: float = 60) -> None:
         """Return once the first sync is in: before it, nio knows none of the bot's rooms."""
