@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from nio import (
-    AsyncClient,
     AsyncClientConfig,
     InviteMemberEvent,
     JoinError,
@@ -41,6 +40,7 @@ from nio import (
     RoomMessageText,
     SyncError,
     SyncResponse,
+    UnknownToDeviceEvent,
     WhoamiResponse,
 )
 from nio.exceptions import LocalProtocolError
@@ -49,8 +49,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import MatrixConfig
 from bot.logging_setup import blank_in_logs
 from bot.matrix.attachments import fetch_file, replied_file
+from bot.matrix.client import BotClient
 from bot.matrix.cross_signing import CrossSigningError, Identity, ensure_identity
-from bot.matrix.events import PLATFORM, mentions, replied_event_id, without_reply_fallback
+from bot.matrix.edits import EditOutcome, answer_record, decide
+from bot.matrix.events import (
+    PLATFORM,
+    mentions,
+    replied_event_id,
+    thread_root,
+    without_reply_fallback,
+)
 from bot.matrix.rooms import RoomPowers, may_invite
 from bot.matrix.sending import Outbox
 from bot.router import Router
@@ -88,6 +96,8 @@ class MatrixAdapter:
         self._sync_timeout_ms = sync_timeout_ms
         self._unreadable_interval = unreadable_notice_interval
         self._unreadable_noticed: dict[str, float] = {}
+        # Megolm sessions whose keys a sender withheld from the bot (m.room_key.withheld).
+        self._withheld: set[str] = set()
         self._handled_invites: set[str] = set()
         # Rooms that are a person's private chat with the bot (invited with is_direct).
         self._direct_rooms: set[str] = set()
@@ -108,7 +118,7 @@ class MatrixAdapter:
             encryption_enabled=True,
             **({"pickle_key": config.pickle_key} if config.pickle_key else {}),
         )
-        self.client = AsyncClient(
+        self.client = BotClient(
             config.homeserver,
             config.user_id,
             store_path=str(self.store_path),
@@ -138,6 +148,7 @@ class MatrixAdapter:
         self.client.add_event_callback(self._on_reaction, ReactionEvent)
         self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)
+        self.client.add_to_device_callback(self._on_to_device, UnknownToDeviceEvent)
         async with self._sessions() as session:
             direct = await adapter_state.load_prefixed(session, PLATFORM, DIRECT_ROOM_PREFIX)
         self._direct_rooms = set(direct)
@@ -265,21 +276,17 @@ class MatrixAdapter:
             room.room_id, event.server_timestamp
         ):
             return
-        text = self._command_text(event.body)
-        incoming = Incoming(
-            chat=self._chat_ref(room),
-            sender=await self._sender(room, event.sender),
-            text=text,
-            mentions=mentions(event.body, event.formatted_body, event.source),
-            message_id=event.event_id,
-        )
+        relates = event.source.get("content", {}).get("m.relates_to")
+        if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
+            await self._on_edit(room, event, relates)
+            return
         attachment = None
         replied_to = replied_event_id(event.source)
-        if replied_to is not None and self._router.is_command(text, PLATFORM):
+        if replied_to is not None and self._router.is_command(
+            self._command_text(event.body), PLATFORM
+        ):
             attachment = await replied_file(self.client, room.room_id, replied_to)
-        reply = await self._handle_with_file(incoming, attachment)
-        if reply is not None:
-            await self.deliver(room.room_id, reply, in_reply_to=event.event_id, key=event.event_id)
+        await self._answer(room, event.event_id, event.sender, event.source, attachment)
 
     async def _on_file(self, room: MatrixRoom, event: RoomMessageFile | RoomEncryptedFile) -> None:
         """A file with a caption (MSC2530: ``body`` is the caption when it is not the file name)."""
@@ -291,21 +298,71 @@ class MatrixAdapter:
         filename, body = content.get("filename"), content.get("body")
         if not isinstance(body, str) or not isinstance(filename, str) or body == filename:
             return  # a file without a caption: nobody asked the bot anything
-        text = self._command_text(body)
+        attachment = (
+            content if self._router.is_command(self._command_text(body), PLATFORM) else None
+        )
+        await self._answer(room, event.event_id, event.sender, event.source, attachment)
+
+    async def _answer(
+        self,
+        room: MatrixRoom,
+        event_id: str,
+        sender: str,
+        source: dict[str, Any],
+        attachment: dict[str, Any] | None,
+        *,
+        answers: str | None = None,
+    ) -> None:
+        """Run the message in ``source`` and answer it (in its thread, if it has one).
+
+        ``answers``: the event the answer refers to when it is not ``event_id`` (the original
+        of an edited command).
+        """
+        content: dict[str, Any] = source.get("content", {})
+        body = content.get("body")
         formatted = content.get("formatted_body")
+        if not isinstance(body, str):
+            return
+        text = self._command_text(body)
         incoming = Incoming(
             chat=self._chat_ref(room),
-            sender=await self._sender(room, event.sender),
+            sender=await self._sender(room, sender),
             text=text,
-            mentions=mentions(
-                body, formatted if isinstance(formatted, str) else None, event.source
-            ),
-            message_id=event.event_id,
+            mentions=mentions(body, formatted if isinstance(formatted, str) else None, source),
+            message_id=event_id,
         )
-        attachment = content if self._router.is_command(text, PLATFORM) else None
         reply = await self._handle_with_file(incoming, attachment)
+        command = self._router.command_name(text, PLATFORM)
+        if command is not None:
+            await self._save_state(f"answered:{answers or event_id}", answer_record(command, reply))
         if reply is not None:
-            await self.deliver(room.room_id, reply, in_reply_to=event.event_id, key=event.event_id)
+            await self.outbox.deliver(
+                room.room_id,
+                reply,
+                in_reply_to=answers or event_id,
+                thread_root=thread_root(source),
+                key=event_id,
+            )
+
+    async def _on_edit(
+        self, room: MatrixRoom, event: RoomMessageText, relates: dict[str, Any]
+    ) -> None:
+        """An edited message: run the edited command, ignore it, or say why not (edits.py)."""
+        original = relates.get("event_id")
+        new_content = event.source.get("content", {}).get("m.new_content")
+        if not isinstance(original, str) or not isinstance(new_content, dict):
+            return
+        body = new_content.get("body")
+        if not isinstance(body, str):
+            return
+        new_command = self._router.command_name(self._command_text(body), PLATFORM)
+        outcome = decide(await self._load_state(f"answered:{original}"), new_command)
+        if outcome is EditOutcome.RUN:
+            source = {**event.source, "content": new_content}
+            await self._answer(room, event.event_id, event.sender, source, None, answers=original)
+        elif outcome is EditOutcome.TELL:
+            notice = await self._router.edit_not_run(self._chat_ref(room))
+            await self.deliver(room.room_id, notice, in_reply_to=event.event_id, key=event.event_id)
 
     def _command_text(self, body: str) -> str:
         """The message text as the router reads it: no reply quote, "!" for a custom prefix."""
@@ -348,6 +405,8 @@ class MatrixAdapter:
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         if self._is_old(room.room_id, event.server_timestamp):
             return
+        if event.session_id in self._withheld:
+            return  # the sender's app refused the key: explained once (_on_withheld)
         log.warning(
             "matrix: cannot decrypt %s from %s in %s (session %s)",
             event.event_id,
@@ -365,6 +424,31 @@ class MatrixAdapter:
         self._unreadable_noticed[room.room_id] = now
         notice = await self._router.unreadable_message(self._chat_ref(room))
         await self.deliver(room.room_id, notice)
+
+    async def _on_to_device(self, event: UnknownToDeviceEvent) -> None:
+        if event.type == "m.room_key.withheld":
+            await self._on_withheld(event.sender, event.source.get("content", {}))
+
+    async def _on_withheld(self, sender: str, content: dict[str, Any]) -> None:
+        """A member's app will not give the bot a message key; the room is told why, once.
+
+        Sent, for example, by a client that encrypts only for verified devices
+        (``m.unverified``) or that blocked the bot's device (``m.blacklisted``).
+        """
+        room_id, session_id, code = (content.get(k) for k in ("room_id", "session_id", "code"))
+        if not isinstance(room_id, str) or not isinstance(code, str):
+            return
+        log.info("matrix: %s withheld a room key in %s (%s)", sender, room_id, code)
+        if isinstance(session_id, str):
+            self._withheld.add(session_id)
+        room = self.client.rooms.get(room_id)
+        told = f"withheld:{room_id}|{sender}|{code}"
+        if room is None or await self._load_state(told):
+            return
+        await self._save_state(told, "1")
+        person = room.user_name(sender) or sender
+        notice = await self._router.keys_withheld(self._chat_ref(room), person, code)
+        await self.deliver(room_id, notice)
 
     async def _on_invite(self, room: MatrixInvitedRoom, event: InviteMemberEvent) -> None:
         if event.state_key != self.client.user_id or event.membership != "invite":

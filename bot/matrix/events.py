@@ -38,6 +38,29 @@ def replied_event_id(source: dict[str, Any]) -> str | None:
     return event_id if isinstance(event_id, str) else None
 
 
+def thread_root(source: dict[str, Any]) -> str | None:
+    """The root of the thread a message was sent in (``m.thread`` relation), else None."""
+    relates = source.get("content", {}).get("m.relates_to")
+    if not isinstance(relates, dict) or relates.get("rel_type") != "m.thread":
+        return None
+    root = relates.get("event_id")
+    return root if isinstance(root, str) else None
+
+
+def _pill_text(body: str, label: str, user_id: str) -> str:
+    """How a pill stands in the plain ``body``: the handlers remove exactly that text.
+
+    Clients write the link text (a display name, with or without "@") into ``body``, some
+    with an "@" in front that the link text lacks, some the user id or "@localpart".
+    """
+    localpart = user_id[1:].split(":", 1)[0]
+    bare = label.removeprefix("@")
+    for candidate in (f"@{bare}", label, user_id, f"@{localpart}"):
+        if candidate and re.search(rf"(?<!\w){re.escape(candidate)}(?!\w)", body):
+            return candidate
+    return label
+
+
 def mentions(body: str, formatted_body: str | None, source: dict[str, Any]) -> tuple[Mention, ...]:
     found: list[Mention] = []
     seen: set[str] = set()
@@ -45,7 +68,9 @@ def mentions(body: str, formatted_body: str | None, source: dict[str, Any]) -> t
         for user_id, inner in _PILL.findall(formatted_body):
             user_id = unquote(user_id)
             label = html.unescape(_TAG.sub("", inner)).strip() or user_id
-            found.append(Mention(label, PLATFORM, account_id=user_id, display_name=label))
+            text = _pill_text(body, label, user_id)
+            name = label.removeprefix("@") if label != user_id else None
+            found.append(Mention(text, PLATFORM, account_id=user_id, display_name=name))
             seen.add(user_id)
     for user_id in _USER_ID.findall(body):
         if user_id not in seen:

@@ -56,10 +56,14 @@ class Outbox:
         reply: Reply,
         *,
         in_reply_to: str | None = None,
+        thread_root: str | None = None,
         key: str | None = None,
         strict: bool = False,
     ) -> list[str]:
         """Send a reply as m.notice event(s), its files, and reactions for its choices.
+
+        ``in_reply_to``: the command answered; the first notice and every file refer to it.
+        ``thread_root``: the command came in a thread, so every part goes into that thread.
 
         ``key`` names what is being sent (the command's event id, later a reminder id):
         the transaction ids derive from it, so a retried send is not posted twice.
@@ -75,15 +79,19 @@ class Outbox:
                 "formatted_body": text.formatted_body,
                 "m.mentions": {"user_ids": list(text.user_ids)},
             }
-            if in_reply_to is not None and index == 0:
-                content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
+            relation = _relation(in_reply_to if index == 0 else None, thread_root)
+            if relation:
+                content["m.relates_to"] = relation
             event_id = await self.send_event(
                 room_id, "m.room.message", content, _tx(key, "text", index), strict
             )
             if event_id is not None:
                 sent.append(event_id)
         for index, outgoing in enumerate(reply.files):
-            event_id = await self._send_file(room_id, outgoing, _tx(key, "file", index), strict)
+            relation = _relation(in_reply_to, thread_root)
+            event_id = await self._send_file(
+                room_id, outgoing, _tx(key, "file", index), relation, strict
+            )
             if event_id is not None:
                 sent.append(event_id)
         if reply.choices and sent:
@@ -100,7 +108,12 @@ class Outbox:
             await self.send_event(room_id, "m.reaction", content, _tx(key, "reaction", index))
 
     async def _send_file(
-        self, room_id: str, outgoing: OutgoingFile, tx_id: str, strict: bool = False
+        self,
+        room_id: str,
+        outgoing: OutgoingFile,
+        tx_id: str,
+        relation: dict[str, Any] | None,
+        strict: bool = False,
     ) -> str | None:
         encrypted = bool(self.client.rooms.get(room_id) and self.client.rooms[room_id].encrypted)
         response, keys = await self.client.upload(
@@ -123,6 +136,8 @@ class Outbox:
             content["file"] = {**keys, "url": response.content_uri}
         else:
             content["url"] = response.content_uri
+        if relation:
+            content["m.relates_to"] = relation
         return await self.send_event(room_id, "m.room.message", content, tx_id, strict)
 
     async def send_event(
@@ -174,3 +189,21 @@ class Outbox:
 
 def _tx(key: str, kind: str, index: int) -> str:
     return hashlib.sha256(f"{key}|{kind}|{index}".encode()).hexdigest()[:32]
+
+
+def _relation(in_reply_to: str | None, thread_root: str | None) -> dict[str, Any] | None:
+    """``m.relates_to`` for a part of an answer: a reply, or a thread with a reply fallback.
+
+    In a thread every part is a thread event; clients without threads see it as a reply
+    (``is_falling_back``) to the command, or to the thread's root for later parts.
+    """
+    if thread_root is not None:
+        return {
+            "rel_type": "m.thread",
+            "event_id": thread_root,
+            "is_falling_back": in_reply_to is None,
+            "m.in_reply_to": {"event_id": in_reply_to or thread_root},
+        }
+    if in_reply_to is not None:
+        return {"m.in_reply_to": {"event_id": in_reply_to}}
+    return None
