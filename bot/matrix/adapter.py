@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -29,7 +28,6 @@ from nio import (
     AsyncClientConfig,
     InviteMemberEvent,
     JoinError,
-    LoginResponse,
     MatrixInvitedRoom,
     MatrixRoom,
     MegolmEvent,
@@ -41,13 +39,10 @@ from nio import (
     SyncError,
     SyncResponse,
     UnknownToDeviceEvent,
-    WhoamiResponse,
 )
-from nio.exceptions import LocalProtocolError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import MatrixConfig
-from bot.logging_setup import blank_in_logs
 from bot.matrix.attachments import fetch_file, replied_file
 from bot.matrix.client import BotClient
 from bot.matrix.cross_signing import CrossSigningError, Identity, ensure_identity
@@ -59,6 +54,8 @@ from bot.matrix.events import (
     thread_root,
     without_reply_fallback,
 )
+from bot.matrix.key_trouble import KeyTrouble
+from bot.matrix.login import log_in
 from bot.matrix.rooms import RoomPowers, may_invite
 from bot.matrix.sending import Outbox
 from bot.router import Router
@@ -94,10 +91,6 @@ class MatrixAdapter:
         self._sessions = sessions
         self._clock = clock
         self._sync_timeout_ms = sync_timeout_ms
-        self._unreadable_interval = unreadable_notice_interval
-        self._unreadable_noticed: dict[str, float] = {}
-        # Megolm sessions whose keys a sender withheld from the bot (m.room_key.withheld).
-        self._withheld: set[str] = set()
         self._handled_invites: set[str] = set()
         # Rooms that are a person's private chat with the bot (invited with is_direct).
         self._direct_rooms: set[str] = set()
@@ -127,6 +120,15 @@ class MatrixAdapter:
         self._powers = RoomPowers(self.client)
         self.outbox = Outbox(self.client, retry_delays, self._save_state)
         self.stats = self.outbox.stats
+        self._key_trouble = KeyTrouble(
+            self.client,
+            router,
+            unreadable_notice_interval,
+            self._chat_ref,
+            self.deliver,
+            self._load_state,
+            self._save_state,
+        )
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -135,7 +137,7 @@ class MatrixAdapter:
         self.store_path.mkdir(parents=True, exist_ok=True, mode=0o700)
         # mkdir leaves an existing folder's mode alone: the keys and the token live here.
         self.store_path.chmod(0o700)
-        await self._log_in()
+        await log_in(self.client, self._config, self.store_path)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
         await self._cross_sign()
@@ -148,7 +150,7 @@ class MatrixAdapter:
         self.client.add_event_callback(self._on_reaction, ReactionEvent)
         self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)
-        self.client.add_to_device_callback(self._on_to_device, UnknownToDeviceEvent)
+        self.client.add_to_device_callback(self._key_trouble.to_device, UnknownToDeviceEvent)
         async with self._sessions() as session:
             direct = await adapter_state.load_prefixed(session, PLATFORM, DIRECT_ROOM_PREFIX)
         self._direct_rooms = set(direct)
@@ -181,36 +183,6 @@ class MatrixAdapter:
                 await self._sync_task
         await self.client.close()
 
-    async def _log_in(self) -> None:
-        credentials = self.store_path / "credentials.json"
-        if credentials.exists():
-            saved = json.loads(credentials.read_text(encoding="utf-8"))
-            blank_in_logs(saved["access_token"])
-            self.client.restore_login(saved["user_id"], saved["device_id"], saved["access_token"])
-            return
-        if self._config.access_token:
-            self.client.access_token = self._config.access_token
-            who = await self.client.whoami()
-            if not isinstance(who, WhoamiResponse) or not who.device_id:
-                raise RuntimeError(f"matrix: the access token was not accepted: {who}")
-            device_id, token = who.device_id, self._config.access_token
-        else:
-            response = await self.client.login(
-                self._config.password, device_name=self._config.device_name
-            )
-            if not isinstance(response, LoginResponse):
-                raise RuntimeError(f"matrix: login as {self._config.user_id} failed: {response}")
-            device_id, token = response.device_id, response.access_token
-        blank_in_logs(token)
-        # Written before use and readable only by us: it is the key to the account.
-        descriptor = os.open(credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(
-                {"user_id": self._config.user_id, "device_id": device_id, "access_token": token},
-                handle,
-            )
-        self.client.restore_login(self._config.user_id, device_id, token)
-
     async def _display_name(self) -> str | None:
         response = await self.client.get_displayname()
         return getattr(response, "displayname", None)
@@ -238,7 +210,7 @@ class MatrixAdapter:
             failures = 0
             # nio ran our callbacks inside sync(); only now is the batch handled.
             await self._handle_left_rooms(response)
-            await self._keys_housekeeping()
+            await self.client.keys_housekeeping()
             await self._introduce_in_new_rooms()
             since = response.next_batch
             await self._save_state(SYNC_TOKEN_KEY, since)
@@ -252,16 +224,6 @@ class MatrixAdapter:
                 continue  # not in a sync yet: next time
             self._pending_introductions.discard(room_id)
             await self.deliver(room_id, await self._router.bot_joined(self._chat_ref(room)))
-
-    async def _keys_housekeeping(self) -> None:
-        client = self.client
-        await client.send_to_device_messages()
-        if client.should_upload_keys:
-            await client.keys_upload()
-        if client.should_query_keys:
-            await client.keys_query()
-        if client.should_claim_keys:
-            await client.keys_claim(client.get_users_for_key_claiming())
 
     # --- receiving -----------------------------------------------------------------------
 
@@ -403,52 +365,8 @@ class MatrixAdapter:
             await self.deliver(room.room_id, reply, in_reply_to=event.reacts_to, key=event.event_id)
 
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
-        if self._is_old(room.room_id, event.server_timestamp):
-            return
-        if event.session_id in self._withheld:
-            return  # the sender's app refused the key: explained once (_on_withheld)
-        log.warning(
-            "matrix: cannot decrypt %s from %s in %s (session %s)",
-            event.event_id,
-            event.sender,
-            room.room_id,
-            event.session_id,
-        )
-        # LocalProtocolError: a key request for this session is already under way.
-        with contextlib.suppress(LocalProtocolError):
-            await self.client.request_room_key(event)
-        now = time.monotonic()
-        last = self._unreadable_noticed.get(room.room_id)
-        if last is not None and now - last < self._unreadable_interval:
-            return
-        self._unreadable_noticed[room.room_id] = now
-        notice = await self._router.unreadable_message(self._chat_ref(room))
-        await self.deliver(room.room_id, notice)
-
-    async def _on_to_device(self, event: UnknownToDeviceEvent) -> None:
-        if event.type == "m.room_key.withheld":
-            await self._on_withheld(event.sender, event.source.get("content", {}))
-
-    async def _on_withheld(self, sender: str, content: dict[str, Any]) -> None:
-        """A member's app will not give the bot a message key; the room is told why, once.
-
-        Sent, for example, by a client that encrypts only for verified devices
-        (``m.unverified``) or that blocked the bot's device (``m.blacklisted``).
-        """
-        room_id, session_id, code = (content.get(k) for k in ("room_id", "session_id", "code"))
-        if not isinstance(room_id, str) or not isinstance(code, str):
-            return
-        log.info("matrix: %s withheld a room key in %s (%s)", sender, room_id, code)
-        if isinstance(session_id, str):
-            self._withheld.add(session_id)
-        room = self.client.rooms.get(room_id)
-        told = f"withheld:{room_id}|{sender}|{code}"
-        if room is None or await self._load_state(told):
-            return
-        await self._save_state(told, "1")
-        person = room.user_name(sender) or sender
-        notice = await self._router.keys_withheld(self._chat_ref(room), person, code)
-        await self.deliver(room_id, notice)
+        if not self._is_old(room.room_id, event.server_timestamp):
+            await self._key_trouble.undecryptable(room, event)
 
     async def _on_invite(self, room: MatrixInvitedRoom, event: InviteMemberEvent) -> None:
         if event.state_key != self.client.user_id or event.membership != "invite":

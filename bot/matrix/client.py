@@ -1,5 +1,7 @@
 """The nio client the bot uses: matrix-nio's AsyncClient, with reactions encrypted.
 
+It also bundles the key housekeeping that follows every sync.
+
 nio sends ``m.reaction`` in the clear even in encrypted rooms (its ``room_send`` skips the
 encryption for that one type), which shows everyone on the homeserver which of the bot's
 messages offer choices. Clients such as Element encrypt reactions and keep only
@@ -44,3 +46,13 @@ class BotClient(AsyncClient):  # type: ignore[misc]  # nio has no type informati
             message_type = "m.reaction"
         encrypted: tuple[str, dict[str, str]] = super().encrypt(room_id, message_type, content)
         return encrypted
+
+    async def keys_housekeeping(self) -> None:
+        """After each sync: queued to-device messages, key uploads, queries and claims."""
+        await self.send_to_device_messages()
+        if self.should_upload_keys:
+            await self.keys_upload()
+        if self.should_query_keys:
+            await self.keys_query()
+        if self.should_claim_keys:
+            await self.keys_claim(self.get_users_for_key_claiming())
