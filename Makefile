@@ -17,7 +17,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/agbot run $(if $(wildcard config.toml),--config config.toml)
 
-test: $(STAMP)
+# The independent Matrix client of the tests (matrix-js-sdk, pinned by the lock file).
+JS_STAMP := tests/matrix_js/node_modules/.package-lock.json
+
+$(JS_STAMP): tests/matrix_js/package-lock.json
+	cd tests/matrix_js && npm ci --no-audit --no-fund --loglevel=error
+
+test: $(STAMP) $(JS_STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)

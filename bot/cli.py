@@ -1,4 +1,4 @@
-"""The ``agbot`` command: run, console, db upgrade, parse-when."""
+"""The ``agbot`` command: run, console, db upgrade, matrix identity, parse-when."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.config import Config, ConfigError, database_url, load_config
 from bot.console import ConsoleAdapter, parse_console_time
 from bot.demo import DEMO_CHAT, fill_demo
 from bot.logging_setup import setup_logging
+from bot.matrix.identity_cli import show_identity
 from bot.parse_when_cli import add_parse_when_arguments, run_parse_when
 from bot.runner import run_messengers
 from core.clock import AdjustableClock
@@ -50,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_db_upgrade(config))
         if args.command == "run":
             return asyncio.run(_run(config))
+        if args.command == "matrix":
+            return show_identity(config.matrix)
         return asyncio.run(_console(config, args.files, args.now, args.demo))
     except DatabaseUnavailable as error:
         print(f"agbot: {error}", file=sys.stderr)
@@ -85,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"])
     db.add_argument("--config", type=Path)
     db.add_argument("--db", help="database URL (overrides the config)")
+
+    matrix = commands.add_parser("matrix", help="the Matrix account's cross-signing identity")
+    matrix.add_argument("action", choices=["identity"])
+    matrix.add_argument("--config", type=Path)
 
     add_parse_when_arguments(
         commands.add_parser("parse-when", help="show how the bot reads a date or time")

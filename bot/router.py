@@ -121,8 +121,13 @@ class Router:
 
         A file is downloaded only for a command; every other file in a group stays where it is.
         """
+        return self.command_name(text, platform) is not None
+
+    def command_name(self, text: str, platform: str) -> str | None:
+        """The name of the command ``text`` runs (aliases give the same name), else None."""
         parsed = self._parse(text, platform)
-        return parsed is not None and self._registry.find(parsed.word) is not None
+        command = self._registry.find(parsed.word) if parsed is not None else None
+        return command.name if command is not None else None
 
     async def file_too_large(
         self, message: Incoming, name: str, size: int, limit_mb: int | None = None
@@ -395,6 +400,18 @@ class Router:
         """The notice for a chat where the bot could not decrypt a message."""
         async with self._sessions() as session:
             return await chat_events.unreadable_message(session, chat, self._settings.language)
+
+    async def keys_withheld(self, chat: ChatRef, person: str, code: str) -> Reply:
+        """The notice for a room where a member's app withheld its message keys (``code``)."""
+        async with self._sessions() as session:
+            return await chat_events.keys_withheld(
+                session, chat, person, code, self._settings.language
+            )
+
+    async def edit_not_run(self, chat: ChatRef) -> Reply:
+        """The notice for an answered command that was edited into a different one."""
+        async with self._sessions() as session:
+            return await chat_events.edit_not_run(session, chat, self._settings.language)
 
     async def chat_moved(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
         """A chat got a new id (Telegram group → supergroup); nothing bound to it is lost."""

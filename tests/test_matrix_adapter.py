@@ -9,72 +9,18 @@ import json
 import logging
 import stat
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import App, create_app
-from bot.config import Config, MatrixConfig
 from bot.logging_setup import SecretFilter
-from bot.matrix.adapter import MatrixAdapter
-from core.clock import AdjustableClock
 from core.messages import Choice, OutgoingFile, Reply, Span
 from handlers.shared.context import BotSettings
-from tests.harness import START, setup_code
+from tests.harness import setup_code
+from tests.matrix_bot import Bot, ask, room_with_bot, start_bot, stop_bot
 from tests.matrix_human import Human, Humans
-from tests.synapse_server import RegisteredUser, SynapseServer
-
-
-@dataclass
-class Bot:
-    app: App
-    adapter: MatrixAdapter
-    user: RegisteredUser
-
-
-async def start_bot(
-    synapse: SynapseServer,
-    database_url: str,
-    store: Path,
-    user: RegisteredUser,
-    *,
-    allowed_inviters: tuple[str, ...] = (":localhost",),
-    bot_settings: BotSettings | None = None,
-    **adapter_args: Any,
-) -> Bot:
-    settings = replace(
-        Config(),
-        database=replace(Config().database, url=database_url),
-        bot=bot_settings or BotSettings(),
-    )
-    app = await create_app(settings, AdjustableClock(START))
-    config = MatrixConfig(
-        homeserver=synapse.url,
-        user_id=user.user_id,
-        password=user.password,
-        store_path=str(store),
-        pickle_key="test-pickle-key",
-        allowed_inviters=allowed_inviters,
-    )
-    adapter = MatrixAdapter(
-        config,
-        app.router,
-        app.sessions,
-        app.clock,
-        sync_timeout_ms=500,
-        retry_delays=(0.2, 0.5),
-        **adapter_args,
-    )
-    await adapter.start()
-    await asyncio.wait_for(adapter.synced.wait(), 30)
-    return Bot(app, adapter, user)
-
-
-async def stop_bot(bot: Bot) -> None:
-    await bot.adapter.stop()
-    await bot.app.close()
+from tests.synapse_server import SynapseServer
 
 
 @pytest.fixture
@@ -90,21 +36,6 @@ async def bot(synapse: SynapseServer, database_url: str, tmp_path: Path) -> Asyn
     started = await start_bot(synapse, database_url, tmp_path / "bot-store", user)
     yield started
     await stop_bot(started)
-
-
-async def room_with_bot(human: Human, bot: Bot, *, encrypted: bool = False) -> str:
-    room_id = await human.create_room("AG WF", encrypted=encrypted, invite=[bot.user.user_id])
-    await human.wait_for_join(room_id, bot.user.user_id, timeout=20)
-    # The bot introduces itself once it has joined a group room.
-    await human.wait_for_message(room_id, "Ich bin AG-Bot", sender=bot.user.user_id, timeout=20)
-    return room_id
-
-
-async def ask(human: Human, room_id: str, text: str, match: str, **send: Any) -> Any:
-    """Send ``text`` and wait for the bot's answer containing ``match``."""
-    mark = human.checkpoint()
-    await human.send_text(room_id, text, **send)
-    return await human.wait_for_message(room_id, match, since=mark, timeout=20)
 
 
 async def test_invitations_are_accepted_only_from_allowed_inviters(

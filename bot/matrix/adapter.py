@@ -7,85 +7,67 @@ up as a new device. The sync token lives in the database and is saved only after
 a batch of events was handled, so a restart neither repeats nor loses commands.
 
 A command can carry a file: an ``m.file`` event whose ``body`` (the caption) differs from
-its ``filename`` (MSC2530), or a command answering an ``m.file`` event. The file is fetched
-only for the bot's own commands, through the authenticated media API, and attachments of
-encrypted rooms are decrypted (which checks their SHA-256 hash).
+its ``filename`` (MSC2530), or a command answering an ``m.file`` event (``attachments.py``).
+Sending is ``sending.py``, reading message content ``events.py``, room powers ``rooms.py``,
+the cross-signing identity ``cross_signing.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import html
 import json
 import logging
-import os
-import re
 import time
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
-import aiohttp
 from nio import (
-    AsyncClient,
     AsyncClientConfig,
     InviteMemberEvent,
     JoinError,
-    LoginResponse,
     MatrixInvitedRoom,
     MatrixRoom,
     MegolmEvent,
-    MemoryDownloadResponse,
     ReactionEvent,
     RoomEncryptedFile,
-    RoomGetEventResponse,
     RoomMemberEvent,
     RoomMessageFile,
     RoomMessageText,
-    RoomSendResponse,
     SyncError,
     SyncResponse,
-    UploadResponse,
-    WhoamiResponse,
+    UnknownToDeviceEvent,
 )
-from nio.crypto.attachments import decrypt_attachment
-from nio.exceptions import EncryptionError, LocalProtocolError, SendRetryError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import MatrixConfig
-from bot.logging_setup import blank_in_logs
-from bot.matrix.render import choice_keys, render_matrix
+from bot.matrix.attachments import fetch_file, replied_file
+from bot.matrix.client import BotClient
+from bot.matrix.cross_signing import CrossSigningError, Identity, ensure_identity
+from bot.matrix.edits import EditOutcome, answer_record, decide
+from bot.matrix.events import (
+    PLATFORM,
+    mentions,
+    replied_event_id,
+    thread_root,
+    without_reply_fallback,
+)
+from bot.matrix.key_trouble import KeyTrouble
+from bot.matrix.login import log_in
+from bot.matrix.rooms import RoomPowers, may_invite
+from bot.matrix.sending import Outbox
 from bot.router import Router
 from core.clock import Clock
-from core.messages import ChatRef, Incoming, IncomingFile, Mention, OutgoingFile, Reply, Sender
+from core.messages import ChatRef, Incoming, Reply, Sender
 from reminders.notifier import DeliveryFailed
 from storage import adapter_state
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "matrix"
 SYNC_TOKEN_KEY = "sync_token"
 DIRECT_ROOM_PREFIX = "direct-room:"
-_PILL = re.compile(r'<a\s+href="https://matrix\.to/#/(@[^"?]+)[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-_USER_ID = re.compile(r"(?<![\w@])@[a-z0-9._=\-/+]+:[a-zA-Z0-9.\-]+(?::\d+)?")
-# Room versions in which creators hold unlimited power without a power-levels entry.
-_CREATOR_POWER_VERSIONS = ("12",)
-MODERATOR_LEVEL = 50
-# nio downloads without a timeout of its own.
-_DOWNLOAD_TIMEOUT = 120.0
-
-
-@dataclass
-class SendStats:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
 
 
 class MatrixAdapter:
@@ -109,10 +91,6 @@ class MatrixAdapter:
         self._sessions = sessions
         self._clock = clock
         self._sync_timeout_ms = sync_timeout_ms
-        self._retry_delays = tuple(retry_delays)
-        self._unreadable_interval = unreadable_notice_interval
-        self._unreadable_noticed: dict[str, float] = {}
-        self._creators: dict[str, set[str]] = {}
         self._handled_invites: set[str] = set()
         # Rooms that are a person's private chat with the bot (invited with is_direct).
         self._direct_rooms: set[str] = set()
@@ -122,7 +100,7 @@ class MatrixAdapter:
         self._first_sync = False
         self._sync_task: asyncio.Task[None] | None = None
         self._stopping = False
-        self.stats = SendStats()
+        self.identity: Identity | None = None
         self.synced = asyncio.Event()
         self.store_path = Path(config.store_path)
         client_config = AsyncClientConfig(
@@ -133,11 +111,23 @@ class MatrixAdapter:
             encryption_enabled=True,
             **({"pickle_key": config.pickle_key} if config.pickle_key else {}),
         )
-        self.client = AsyncClient(
+        self.client = BotClient(
             config.homeserver,
             config.user_id,
             store_path=str(self.store_path),
             config=client_config,
+        )
+        self._powers = RoomPowers(self.client)
+        self.outbox = Outbox(self.client, retry_delays, self._save_state)
+        self.stats = self.outbox.stats
+        self._key_trouble = KeyTrouble(
+            self.client,
+            router,
+            unreadable_notice_interval,
+            self._chat_ref,
+            self.deliver,
+            self._load_state,
+            self._save_state,
         )
 
     # --- life cycle ----------------------------------------------------------------------
@@ -147,9 +137,10 @@ class MatrixAdapter:
         self.store_path.mkdir(parents=True, exist_ok=True, mode=0o700)
         # mkdir leaves an existing folder's mode alone: the keys and the token live here.
         self.store_path.chmod(0o700)
-        await self._log_in()
+        await log_in(self.client, self._config, self.store_path)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
+        await self._cross_sign()
         for name in self._own_names(await self._display_name()):
             self._router.add_bot_name(PLATFORM, name)
         self._router.set_command_prefix(PLATFORM, self._config.command_prefix)
@@ -159,12 +150,26 @@ class MatrixAdapter:
         self.client.add_event_callback(self._on_reaction, ReactionEvent)
         self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)
+        self.client.add_to_device_callback(self._key_trouble.to_device, UnknownToDeviceEvent)
         async with self._sessions() as session:
             direct = await adapter_state.load_prefixed(session, PLATFORM, DIRECT_ROOM_PREFIX)
         self._direct_rooms = set(direct)
         self._started_ms = int(time.time() * 1000)
         self._sync_task = asyncio.create_task(self._sync_loop(), name="matrix-sync")
         log.info("matrix: running as %s (device %s)", self.client.user_id, self.client.device_id)
+
+    async def _cross_sign(self) -> None:
+        """Publish or reuse the bot's cross-signing identity and sign this device with it."""
+        try:
+            self.identity = await ensure_identity(
+                self.client,
+                self.store_path,
+                password=self._config.password,
+                pickle_key=self._config.pickle_key,
+            )
+        except CrossSigningError as error:
+            # Not fatal: the bot works, its messages carry the "unverified device" mark.
+            log.warning("matrix: cross-signing not set up this time: %s", error)
 
     async def ready(self, timeout: float = 60) -> None:
         """Return once the first sync is in: before it, nio knows none of the bot's rooms."""
@@ -177,36 +182,6 @@ class MatrixAdapter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sync_task
         await self.client.close()
-
-    async def _log_in(self) -> None:
-        credentials = self.store_path / "credentials.json"
-        if credentials.exists():
-            saved = json.loads(credentials.read_text(encoding="utf-8"))
-            blank_in_logs(saved["access_token"])
-            self.client.restore_login(saved["user_id"], saved["device_id"], saved["access_token"])
-            return
-        if self._config.access_token:
-            self.client.access_token = self._config.access_token
-            who = await self.client.whoami()
-            if not isinstance(who, WhoamiResponse) or not who.device_id:
-                raise RuntimeError(f"matrix: the access token was not accepted: {who}")
-            device_id, token = who.device_id, self._config.access_token
-        else:
-            response = await self.client.login(
-                self._config.password, device_name=self._config.device_name
-            )
-            if not isinstance(response, LoginResponse):
-                raise RuntimeError(f"matrix: login as {self._config.user_id} failed: {response}")
-            device_id, token = response.device_id, response.access_token
-        blank_in_logs(token)
-        # Written before use and readable only by us: it is the key to the account.
-        descriptor = os.open(credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(
-                {"user_id": self._config.user_id, "device_id": device_id, "access_token": token},
-                handle,
-            )
-        self.client.restore_login(self._config.user_id, device_id, token)
 
     async def _display_name(self) -> str | None:
         response = await self.client.get_displayname()
@@ -235,7 +210,7 @@ class MatrixAdapter:
             failures = 0
             # nio ran our callbacks inside sync(); only now is the batch handled.
             await self._handle_left_rooms(response)
-            await self._keys_housekeeping()
+            await self.client.keys_housekeeping()
             await self._introduce_in_new_rooms()
             since = response.next_batch
             await self._save_state(SYNC_TOKEN_KEY, since)
@@ -250,16 +225,6 @@ class MatrixAdapter:
             self._pending_introductions.discard(room_id)
             await self.deliver(room_id, await self._router.bot_joined(self._chat_ref(room)))
 
-    async def _keys_housekeeping(self) -> None:
-        client = self.client
-        await client.send_to_device_messages()
-        if client.should_upload_keys:
-            await client.keys_upload()
-        if client.should_query_keys:
-            await client.keys_query()
-        if client.should_claim_keys:
-            await client.keys_claim(client.get_users_for_key_claiming())
-
     # --- receiving -----------------------------------------------------------------------
 
     def _is_old(self, room_id: str, timestamp: int) -> bool:
@@ -273,21 +238,17 @@ class MatrixAdapter:
             room.room_id, event.server_timestamp
         ):
             return
-        text = self._command_text(event.body)
-        incoming = Incoming(
-            chat=self._chat_ref(room),
-            sender=await self._sender(room, event.sender),
-            text=text,
-            mentions=_mentions(event.body, event.formatted_body, event.source),
-            message_id=event.event_id,
-        )
+        relates = event.source.get("content", {}).get("m.relates_to")
+        if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
+            await self._on_edit(room, event, relates)
+            return
         attachment = None
-        replied_to = _replied_event_id(event.source)
-        if replied_to is not None and self._router.is_command(text, PLATFORM):
-            attachment = await self._replied_file(room.room_id, replied_to)
-        reply = await self._handle_with_file(incoming, attachment)
-        if reply is not None:
-            await self.deliver(room.room_id, reply, in_reply_to=event.event_id, key=event.event_id)
+        replied_to = replied_event_id(event.source)
+        if replied_to is not None and self._router.is_command(
+            self._command_text(event.body), PLATFORM
+        ):
+            attachment = await replied_file(self.client, room.room_id, replied_to)
+        await self._answer(room, event.event_id, event.sender, event.source, attachment)
 
     async def _on_file(self, room: MatrixRoom, event: RoomMessageFile | RoomEncryptedFile) -> None:
         """A file with a caption (MSC2530: ``body`` is the caption when it is not the file name)."""
@@ -299,25 +260,75 @@ class MatrixAdapter:
         filename, body = content.get("filename"), content.get("body")
         if not isinstance(body, str) or not isinstance(filename, str) or body == filename:
             return  # a file without a caption: nobody asked the bot anything
-        text = self._command_text(body)
+        attachment = (
+            content if self._router.is_command(self._command_text(body), PLATFORM) else None
+        )
+        await self._answer(room, event.event_id, event.sender, event.source, attachment)
+
+    async def _answer(
+        self,
+        room: MatrixRoom,
+        event_id: str,
+        sender: str,
+        source: dict[str, Any],
+        attachment: dict[str, Any] | None,
+        *,
+        answers: str | None = None,
+    ) -> None:
+        """Run the message in ``source`` and answer it (in its thread, if it has one).
+
+        ``answers``: the event the answer refers to when it is not ``event_id`` (the original
+        of an edited command).
+        """
+        content: dict[str, Any] = source.get("content", {})
+        body = content.get("body")
         formatted = content.get("formatted_body")
+        if not isinstance(body, str):
+            return
+        text = self._command_text(body)
         incoming = Incoming(
             chat=self._chat_ref(room),
-            sender=await self._sender(room, event.sender),
+            sender=await self._sender(room, sender),
             text=text,
-            mentions=_mentions(
-                body, formatted if isinstance(formatted, str) else None, event.source
-            ),
-            message_id=event.event_id,
+            mentions=mentions(body, formatted if isinstance(formatted, str) else None, source),
+            message_id=event_id,
         )
-        attachment = content if self._router.is_command(text, PLATFORM) else None
         reply = await self._handle_with_file(incoming, attachment)
+        command = self._router.command_name(text, PLATFORM)
+        if command is not None:
+            await self._save_state(f"answered:{answers or event_id}", answer_record(command, reply))
         if reply is not None:
-            await self.deliver(room.room_id, reply, in_reply_to=event.event_id, key=event.event_id)
+            await self.outbox.deliver(
+                room.room_id,
+                reply,
+                in_reply_to=answers or event_id,
+                thread_root=thread_root(source),
+                key=event_id,
+            )
+
+    async def _on_edit(
+        self, room: MatrixRoom, event: RoomMessageText, relates: dict[str, Any]
+    ) -> None:
+        """An edited message: run the edited command, ignore it, or say why not (edits.py)."""
+        original = relates.get("event_id")
+        new_content = event.source.get("content", {}).get("m.new_content")
+        if not isinstance(original, str) or not isinstance(new_content, dict):
+            return
+        body = new_content.get("body")
+        if not isinstance(body, str):
+            return
+        new_command = self._router.command_name(self._command_text(body), PLATFORM)
+        outcome = decide(await self._load_state(f"answered:{original}"), new_command)
+        if outcome is EditOutcome.RUN:
+            source = {**event.source, "content": new_content}
+            await self._answer(room, event.event_id, event.sender, source, None, answers=original)
+        elif outcome is EditOutcome.TELL:
+            notice = await self._router.edit_not_run(self._chat_ref(room))
+            await self.deliver(room.room_id, notice, in_reply_to=event.event_id, key=event.event_id)
 
     def _command_text(self, body: str) -> str:
         """The message text as the router reads it: no reply quote, "!" for a custom prefix."""
-        text = _without_reply_fallback(body)
+        text = without_reply_fallback(body)
         prefix = self._config.command_prefix
         if prefix not in ("!", "/") and text.startswith(prefix):
             text = "!" + text[len(prefix) :]
@@ -329,75 +340,10 @@ class MatrixAdapter:
         """Run the command with the file of ``attachment`` (an m.file content), if any."""
         if attachment is None:
             return await self._router.handle(incoming)
-        fetched = await self._fetch(attachment, incoming)
+        fetched = await fetch_file(self.client, self._router, attachment, incoming)
         if isinstance(fetched, Reply):
             return fetched  # refused: the command does not run without its file
         return await self._router.handle(replace(incoming, files=(fetched,)))
-
-    async def _replied_file(self, room_id: str, event_id: str) -> dict[str, Any] | None:
-        """The content of the m.file event a command answers (decrypted), else None."""
-        response = await self.client.room_get_event(room_id, event_id)
-        if not isinstance(response, RoomGetEventResponse):
-            log.warning("matrix: cannot fetch replied event %s: %s", event_id, response)
-            return None
-        replied: Any = response.event
-        if isinstance(replied, MegolmEvent):
-            try:
-                replied = self.client.decrypt_event(replied)
-            except (EncryptionError, LocalProtocolError) as error:
-                log.warning("matrix: cannot decrypt replied event %s: %s", event_id, error)
-                return None
-        if not isinstance(replied, (RoomMessageFile, RoomEncryptedFile)):
-            return None
-        content: dict[str, Any] = replied.source.get("content", {})
-        return content
-
-    async def _fetch(self, content: dict[str, Any], incoming: Incoming) -> IncomingFile | Reply:
-        """Download (and decrypt) the file of an m.file content, or the refusal to send."""
-        info: dict[str, Any] = content.get("info") or {}
-        encrypted: dict[str, Any] | None = content.get("file")
-        if not isinstance(info, dict):
-            info = {}
-        if not isinstance(encrypted, dict):
-            encrypted = None
-        name = str(content.get("filename") or content.get("body") or "file")
-        limit = self._router.settings.max_upload_bytes
-        size = info.get("size")
-        if isinstance(size, int) and size > limit:
-            return await self._router.file_too_large(incoming, name, size)
-        url = encrypted.get("url") if encrypted is not None else content.get("url")
-        if not isinstance(url, str) or not url.startswith("mxc://"):
-            log.warning("matrix: file %s in %s has no mxc:// url", name, incoming.message_id)
-            return await self._router.file_unavailable(incoming, name)
-        try:
-            response = await asyncio.wait_for(self.client.download(mxc=url), _DOWNLOAD_TIMEOUT)
-        except (aiohttp.ClientError, TimeoutError) as error:
-            response = None
-            reason: object = error
-        else:
-            reason = response
-        if not isinstance(response, MemoryDownloadResponse):
-            log.warning("matrix: download of %s failed: %s", url, reason)
-            return await self._router.file_unavailable(incoming, name)
-        data: bytes = response.body
-        # The info.size of the event is the sender's word; what arrived is checked again.
-        if len(data) > limit:
-            return await self._router.file_too_large(incoming, name, len(data))
-        if encrypted is not None:
-            try:
-                data = decrypt_attachment(
-                    data, encrypted["key"]["k"], encrypted["hashes"]["sha256"], encrypted["iv"]
-                )
-            except (EncryptionError, KeyError, TypeError, ValueError) as error:
-                log.warning("matrix: cannot decrypt the file at %s: %s", url, error)
-                return await self._router.file_unavailable(incoming, name)
-        mime_type = (
-            info.get("mimetype")
-            or (encrypted or {}).get("mimetype")
-            or response.content_type
-            or "application/octet-stream"
-        )
-        return IncomingFile(name, data, str(mime_type))
 
     async def _on_reaction(self, room: MatrixRoom, event: ReactionEvent) -> None:
         if event.sender == self.client.user_id or self._is_old(
@@ -419,25 +365,8 @@ class MatrixAdapter:
             await self.deliver(room.room_id, reply, in_reply_to=event.reacts_to, key=event.event_id)
 
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
-        if self._is_old(room.room_id, event.server_timestamp):
-            return
-        log.warning(
-            "matrix: cannot decrypt %s from %s in %s (session %s)",
-            event.event_id,
-            event.sender,
-            room.room_id,
-            event.session_id,
-        )
-        # LocalProtocolError: a key request for this session is already under way.
-        with contextlib.suppress(LocalProtocolError):
-            await self.client.request_room_key(event)
-        now = time.monotonic()
-        last = self._unreadable_noticed.get(room.room_id)
-        if last is not None and now - last < self._unreadable_interval:
-            return
-        self._unreadable_noticed[room.room_id] = now
-        notice = await self._router.unreadable_message(self._chat_ref(room))
-        await self.deliver(room.room_id, notice)
+        if not self._is_old(room.room_id, event.server_timestamp):
+            await self._key_trouble.undecryptable(room, event)
 
     async def _on_invite(self, room: MatrixInvitedRoom, event: InviteMemberEvent) -> None:
         if event.state_key != self.client.user_id or event.membership != "invite":
@@ -445,7 +374,7 @@ class MatrixAdapter:
         if room.room_id in self._handled_invites:
             return  # nio repeats the invite state until the invite is answered
         self._handled_invites.add(room.room_id)
-        if not self._may_invite(event.sender):
+        if not may_invite(self._config.allowed_inviters, event.sender):
             log.info("matrix: declining invite to %s from %s", room.room_id, event.sender)
             await self.client.room_leave(room.room_id)
             return
@@ -484,38 +413,11 @@ class MatrixAdapter:
                         if direct is not None:
                             await self.deliver(direct, notice.reply)
 
-    def _may_invite(self, user_id: str) -> bool:
-        for allowed in self._config.allowed_inviters:
-            if allowed.startswith(":") and user_id.endswith(allowed):
-                return True
-            if user_id == allowed:
-                return True
-        return False
-
     async def _sender(self, room: MatrixRoom, user_id: str) -> Sender:
         name = room.user_name(user_id) or user_id
-        return Sender(PLATFORM, user_id, name, None, await self._is_chat_admin(room, user_id))
-
-    async def _is_chat_admin(self, room: MatrixRoom, user_id: str) -> bool:
-        if room.power_levels.get_user_level(user_id) >= MODERATOR_LEVEL:
-            return True
-        if room.room_version in _CREATOR_POWER_VERSIONS:
-            return user_id in await self._room_creators(room.room_id)
-        return False
-
-    async def _room_creators(self, room_id: str) -> set[str]:
-        """Who created the room: in version 12 they are not in the power levels at all."""
-        if room_id not in self._creators:
-            response = await self.client.room_get_state(room_id)
-            creators: set[str] = set()
-            for event in getattr(response, "events", []):
-                if event.get("type") == "m.room.create":
-                    # The create event's sender is the creator (the content field is gone).
-                    creators.add(event.get("sender", ""))
-                    creators.update(event.get("content", {}).get("additional_creators", []))
-            creators.discard("")
-            self._creators[room_id] = creators
-        return self._creators[room_id]
+        return Sender(
+            PLATFORM, user_id, name, None, await self._powers.is_chat_admin(room, user_id)
+        )
 
     # --- sending -------------------------------------------------------------------------
 
@@ -546,123 +448,10 @@ class MatrixAdapter:
         key: str | None = None,
         strict: bool = False,
     ) -> list[str]:
-        """Send a reply as m.notice event(s), its files, and reactions for its choices.
-
-        ``key`` names what is being sent (the command's event id, later a reminder id):
-        the transaction ids derive from it, so a retried send is not posted twice.
-        ``strict``: raise DeliveryFailed for a part that could not be sent.
-        """
-        key = key or uuid.uuid4().hex
-        sent: list[str] = []
-        for index, text in enumerate(render_matrix(reply)):
-            content: dict[str, Any] = {
-                "msgtype": "m.notice",
-                "body": text.body,
-                "format": "org.matrix.custom.html",
-                "formatted_body": text.formatted_body,
-                "m.mentions": {"user_ids": list(text.user_ids)},
-            }
-            if in_reply_to is not None and index == 0:
-                content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
-            event_id = await self._send(
-                room_id, "m.room.message", content, _tx(key, "text", index), strict
-            )
-            if event_id is not None:
-                sent.append(event_id)
-        for index, outgoing in enumerate(reply.files):
-            event_id = await self._send_file(room_id, outgoing, _tx(key, "file", index), strict)
-            if event_id is not None:
-                sent.append(event_id)
-        if reply.choices and sent:
-            await self._offer_choices(room_id, sent[-1] if not reply.files else sent[0], reply, key)
-        return sent
-
-    async def _offer_choices(self, room_id: str, event_id: str, reply: Reply, key: str) -> None:
-        choices = {key: choice.command for key, choice in choice_keys(reply)}
-        await self._save_state(f"choices:{event_id}", json.dumps(choices))
-        for index, reaction in enumerate(choices):
-            content = {
-                "m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": reaction}
-            }
-            await self._send(room_id, "m.reaction", content, _tx(key, "reaction", index))
-
-    async def _send_file(
-        self, room_id: str, outgoing: OutgoingFile, tx_id: str, strict: bool = False
-    ) -> str | None:
-        encrypted = bool(self.client.rooms.get(room_id) and self.client.rooms[room_id].encrypted)
-        response, keys = await self.client.upload(
-            lambda *_: outgoing.content,
-            content_type=outgoing.mime_type,
-            filename=outgoing.name,
-            encrypt=encrypted,
-            filesize=len(outgoing.content),
+        """Send a reply into a room (see `Outbox.deliver`)."""
+        return await self.outbox.deliver(
+            room_id, reply, in_reply_to=in_reply_to, key=key, strict=strict
         )
-        if not isinstance(response, UploadResponse):
-            self._give_up(tx_id, room_id, response, strict, permanent=False)
-            return None
-        content: dict[str, Any] = {
-            "msgtype": "m.file",
-            "body": outgoing.name,
-            "filename": outgoing.name,
-            "info": {"mimetype": outgoing.mime_type, "size": len(outgoing.content)},
-        }
-        if encrypted and keys:
-            content["file"] = {**keys, "url": response.content_uri}
-        else:
-            content["url"] = response.content_uri
-        return await self._send(room_id, "m.room.message", content, tx_id, strict)
-
-    async def _send(
-        self,
-        room_id: str,
-        event_type: str,
-        content: dict[str, Any],
-        tx_id: str,
-        strict: bool = False,
-    ) -> str | None:
-        """One event with retries; the same transaction id each time, so no duplicates."""
-        permanent = False
-        for delay in (*self._retry_delays, None):
-            try:
-                # Someone may have joined since the last send: their devices need keys too.
-                if self.client.should_query_keys:
-                    await self.client.keys_query()
-                response = await self.client.room_send(
-                    room_id, event_type, content, tx_id=tx_id, ignore_unverified_devices=True
-                )
-            # LocalProtocolError: a room nio does not know yet (before the first sync).
-            # Anything else (an answer that cannot be read, a connection dropped after the
-            # request was written) may or may not have posted the event: sending again
-            # with the same transaction id is safe, the homeserver drops a repeat.
-            except (aiohttp.ClientError, TimeoutError, SendRetryError, LocalProtocolError) as error:
-                response = None
-                reason: object = error
-            except Exception as error:
-                response = None
-                reason = f"outcome unknown: {error!r}"
-            else:
-                if isinstance(response, RoomSendResponse):
-                    self.stats.sent += 1
-                    return str(response.event_id)
-                reason = response
-                if response.status_code not in (None, "M_LIMIT_EXCEEDED", "M_UNKNOWN"):
-                    permanent = True  # a refusal: not in the room, forbidden …
-                    break
-            if delay is None:
-                break
-            self.stats.retried += 1
-            log.warning("matrix: send %s to %s failed (%s), retrying", tx_id, room_id, reason)
-            await asyncio.sleep(delay)
-        self._give_up(tx_id, room_id, reason, strict, permanent=permanent)
-        return None
-
-    def _give_up(
-        self, tx_id: str, room_id: str, reason: object, strict: bool, *, permanent: bool
-    ) -> None:
-        self.stats.failed += 1
-        log.error("matrix: event %s to %s not delivered: %s", tx_id, room_id, reason)
-        if strict:
-            raise DeliveryFailed(str(reason), permanent=permanent)
 
     async def open_direct_room(self, user_id: str) -> str | None:
         """A direct room with ``user_id`` (created and remembered on first use)."""
@@ -709,49 +498,3 @@ class MatrixAdapter:
     async def _save_state(self, key: str, value: str) -> None:
         async with self._sessions() as session, session.begin():
             await adapter_state.save(session, PLATFORM, key, value, self._clock.now())
-
-
-def _tx(key: str, kind: str, index: int) -> str:
-    return hashlib.sha256(f"{key}|{kind}|{index}".encode()).hexdigest()[:32]
-
-
-def _without_reply_fallback(body: str) -> str:
-    """Drop the quoted "> <@user> …" lines clients put in front of a reply."""
-    lines = body.split("\n")
-    if lines and lines[0].startswith("> <@"):
-        while lines and lines[0].startswith(">"):
-            lines.pop(0)
-        if lines and not lines[0].strip():
-            lines.pop(0)
-    return "\n".join(lines)
-
-
-def _replied_event_id(source: dict[str, Any]) -> str | None:
-    """The event a message answers; a thread's fallback reply is no answer to a file."""
-    relates = source.get("content", {}).get("m.relates_to")
-    if not isinstance(relates, dict) or relates.get("is_falling_back"):
-        return None
-    replied = relates.get("m.in_reply_to")
-    event_id = replied.get("event_id") if isinstance(replied, dict) else None
-    return event_id if isinstance(event_id, str) else None
-
-
-def _mentions(body: str, formatted_body: str | None, source: dict[str, Any]) -> tuple[Mention, ...]:
-    found: list[Mention] = []
-    seen: set[str] = set()
-    if formatted_body:
-        for user_id, inner in _PILL.findall(formatted_body):
-            user_id = unquote(user_id)
-            label = html.unescape(_TAG.sub("", inner)).strip() or user_id
-            found.append(Mention(label, PLATFORM, account_id=user_id, display_name=label))
-            seen.add(user_id)
-    for user_id in _USER_ID.findall(body):
-        if user_id not in seen:
-            found.append(Mention(user_id, PLATFORM, account_id=user_id))
-            seen.add(user_id)
-    listed = source.get("content", {}).get("m.mentions", {}).get("user_ids", [])
-    for user_id in listed:
-        if isinstance(user_id, str) and user_id not in seen:
-            found.append(Mention(user_id, PLATFORM, account_id=user_id))
-            seen.add(user_id)
-    return tuple(found)

@@ -99,3 +99,44 @@ async def unreadable_message(session: AsyncSession, chat: ChatRef, default_langu
             )
         )
     ).build()
+
+
+async def keys_withheld(
+    session: AsyncSession, chat: ChatRef, person: str, code: str, default_language: str
+) -> Reply:
+    """Said once in an encrypted room when a member's app refused the bot a message key."""
+    group = await groups.group_for_chat(session, chat.platform, chat.chat_id)
+    translator = Translator(group.language if group else default_language)
+    if code == "m.unverified":
+        text = translator.t(
+            "I cannot read messages from {person} in this room: their app gives the keys of "
+            "its messages only to sessions they have verified. {person} can verify my account "
+            "(a coordinator can confirm its fingerprint) or allow unverified sessions for this "
+            "room, and then send the command again."
+        )
+    elif code == "m.blacklisted":
+        text = translator.t(
+            "I cannot read messages from {person} in this room: their app has blocked my "
+            "session. {person} can unblock it in the sessions of my account and then send the "
+            "command again."
+        )
+    else:
+        text = translator.t(
+            "The key of a message from {person} did not reach me, so I could not read it. "
+            "If it was a command for me, please send it again."
+        )
+    return ReplyBuilder(lines=fmt(text, person=person)).build()
+
+
+async def edit_not_run(session: AsyncSession, chat: ChatRef, default_language: str) -> Reply:
+    """Said when someone edits an answered command into a different one."""
+    group = await groups.group_for_chat(session, chat.platform, chat.chat_id)
+    translator = Translator(group.language if group else default_language)
+    return ReplyBuilder(
+        lines=fmt(
+            translator.t(
+                "I answered this command already and do not run edited commands again. "
+                "Please send the new command as a new message."
+            )
+        )
+    ).build()
