@@ -9,18 +9,19 @@ from core.commands import Command, Permission, Where, normalize_word
 from core.errors import UsageError
 from core.i18n import N_
 from core.input_text import bounded_number
-from core.messages import ChatRef, Choice, Delivery, Reply, Span, bold, code, join_spans, mention
+from core.messages import ChatRef, Delivery, Reply, Span, bold, code, join_spans, mention
 from handlers.groups.codes import one_time_code
 from handlers.shared.context import Context
 from handlers.shared.mentions import resolve_member
+from handlers.shared.questions import ask_yes_no
+from handlers.shared.states import group_state_name
 from handlers.shared.texts import PLATFORM_NAMES, role_name
-from storage import binding_requests, dialogues, groups
+from storage import binding_requests, groups
 from storage.models import Role, WorkingGroup
 
 MAX_NAME_LENGTH = 100
 # A page of /mitglieder is one screenful in a chat and one Telegram message (4096 characters).
 MEMBERS_PER_PAGE = 50
-CONFIRMATION_TIMEOUT = timedelta(minutes=5)
 BINDING_REQUEST_LIFETIME = timedelta(hours=24)
 _CONFIRM_WORD = N_("confirm")
 _CONFIRM_WORDS = {"bestaetigen", "confirm"}
@@ -95,16 +96,6 @@ async def setup_command(context: Context, args: str) -> Reply:
 
 
 async def _ask_to_move(context: Context, current: WorkingGroup, target_name: str) -> Reply:
-    chat = context.message.chat
-    await dialogues.ask_confirmation(
-        context.session,
-        platform=chat.platform,
-        chat_id=chat.chat_id,
-        person_id=context.person.id,
-        command="einrichten",
-        argument=target_name,
-        expires_at=context.now() + CONFIRMATION_TIMEOUT,
-    )
     reply = context.reply(
         "This chat belongs to {current}. Move it to {target}? Answer {yes} or {no} "
         "within 5 minutes.",
@@ -113,13 +104,9 @@ async def _ask_to_move(context: Context, current: WorkingGroup, target_name: str
         yes=context.command_word("ja"),
         no=context.command_word("nein"),
     )
-    reply.choices.extend(
-        [
-            Choice(context.t("Yes, move"), context.command_word("ja"), "✅"),
-            Choice(context.t("No"), context.command_word("nein"), "❌"),
-        ]
+    return await ask_yes_no(
+        context, reply, command="einrichten", argument=target_name, yes_label=context.t("Yes, move")
     )
-    return reply.build()
 
 
 async def _request_binding(context: Context, target: WorkingGroup) -> Reply:
@@ -219,7 +206,7 @@ async def group_command(context: Context, args: str) -> Reply:
         ),
         language=group.language,
         timezone=group.timezone,
-        state=group.state or "–",
+        state=group_state_name(context.translator, group),
         hours=f"{group.hours_per_day:g}",
     )
     return reply.build()
