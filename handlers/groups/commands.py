@@ -16,7 +16,7 @@ from handlers.shared.mentions import resolve_member
 from handlers.shared.questions import ask_yes_no
 from handlers.shared.states import group_state_name
 from handlers.shared.texts import PLATFORM_NAMES, role_name
-from storage import binding_requests, groups
+from storage import binding_requests, groups, people, reminders
 from storage.models import Role, WorkingGroup
 
 MAX_NAME_LENGTH = 100
@@ -81,6 +81,9 @@ async def setup_command(context: Context, args: str) -> Reply:
         context.person.id,
         context.now(),
     )
+    await _plan_meeting_reminders(context, target)
+    if current is not None and current.id != target.id:
+        await _plan_meeting_reminders(context, current)  # withdraws the moved chat's rows
     if created:
         return context.reply(
             "{group} was created and this chat belongs to it. You are its first "
@@ -138,6 +141,14 @@ async def _request_binding(context: Context, target: WorkingGroup) -> Reply:
     ).build()
 
 
+async def _plan_meeting_reminders(context: Context, group: WorkingGroup) -> None:
+    """Meeting reminders for the AG's chats as they are now: a chat bound after the meetings
+    were planned gets its rows at once, not at the next daily planning."""
+    now, horizon = context.now(), context.settings.reminder_horizon
+    for meeting in await reminders.meetings_to_plan(context.session, now, horizon, group.id):
+        await reminders.sync_meeting(context.session, meeting, now, horizon)
+
+
 async def _confirm_binding(context: Context, given: str) -> Reply:
     """``/einrichten bestaetigen <Code>`` in a chat of the AG, by one of its coordinators."""
     group = context.require_group()
@@ -159,6 +170,7 @@ async def _confirm_binding(context: Context, given: str) -> Reply:
         request.requested_by,
         context.now(),
     )
+    await _plan_meeting_reminders(context, group)
     joined = ChatRef(request.platform, request.chat_id, False, request.chat_title)
     welcome = context.reply(
         "{name} confirmed it: this chat now belongs to {group}. Members join with {join}.",
@@ -197,6 +209,17 @@ async def group_command(context: Context, args: str) -> Reply:
     reply.add(context.tn("{count} member", "{count} members", total), count=total)
     if refs:
         reply.add(context.t("Coordinators: {names}"), names=join_spans(mention(r) for r in refs))
+        reachable = await people.reachable_privately(session, [r.person_id for r in refs])
+        unreachable = [r for r in refs if r.person_id not in reachable]
+        if unreachable:
+            reply.add(
+                context.t(
+                    "Not reachable privately (weekly overview and notices only as a pointer "
+                    "here): {names} – please write {start} to me in a private chat once."
+                ),
+                names=join_spans(mention(r) for r in unreachable),
+                start=context.command_word("start"),
+            )
     else:
         reply.add(context.t("Coordinators: none"))
     reply.add(
@@ -326,12 +349,23 @@ async def role_command(context: Context, args: str) -> Reply:
     if current is Role.COORDINATOR:
         await _keep_one_coordinator(context, group, leaving=False)
     await groups.set_role(context.session, group.id, person.id, new_role)
-    return context.reply(
+    reply = context.reply(
         "{name} now is {role} in {group}.",
         name=mention(ref),
         role=role_name(context.translator, new_role),
         group=bold(group.name),
-    ).build()
+    )
+    reachable = await people.reachable_privately(context.session, [person.id])
+    if new_role is Role.COORDINATOR and person.id not in reachable:
+        reply.add(
+            context.t(
+                "{name}, I cannot write to you privately yet: please send me {start} in a "
+                "private chat once, so that the weekly overview and notices reach you."
+            ),
+            name=mention(ref),
+            start=context.command_word("start"),
+        )
+    return reply.build()
 
 
 COMMANDS = [

@@ -141,6 +141,3 @@ class ClosedMonth(Base):
     month: Mapped[date] = mapped_column(Date, primary_key=True)  # the month's first day
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-# --- protocols (issue 9): minutes taken in the chat, published documents, requests -------------

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,6 +28,9 @@ class ReminderKind(enum.StrEnum):
     PROTOCOL = "protocol"
     # A project's hours reached 80 % or 100 % of its year's budget (told to each coordinator).
     BUDGET = "budget"
+    # A message a command wrote for another chat (invitations, moves, cancellations, a
+    # welcome): kept in ``payload`` and sent by the engine, so a crash cannot lose it.
+    ANNOUNCEMENT = "announcement"
 
 
 class ReminderStatus(enum.StrEnum):
@@ -89,6 +93,5 @@ class Reminder(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message_id: Mapped[str | None] = mapped_column(String(255))
-
-
-# --- hours -------------------------------------------------------------------------------------
+    # Announcements: the whole reply as JSON (core.line_codec.reply_to_json).
+    payload: Mapped[str | None] = mapped_column(Text)
