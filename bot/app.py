@@ -87,6 +87,7 @@ async def create_app(
         ),
     )
     router.after_commands(reminders.poke)
+    router.announce_with(dispatcher.send_announcements)
     return App(engine, sessions, router, clock, reminders, dispatcher)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,6 +23,7 @@ from core.commands import Command, CommandRegistry, Permission
 from core.errors import Refusal, UsageError
 from core.i18n import N_, Translator
 from core.input_text import clean_chat, clean_incoming
+from core.line_codec import reply_to_json
 from core.messages import (
     ChatRef,
     Delivery,
@@ -40,8 +41,9 @@ from handlers.shared.context import BotSettings, Context
 from handlers.shared.permissions import check_allowed
 from handlers.shared.texts import usage_line
 from reminders.notifier import Notifier
-from storage import dialogues, groups, people
-from storage.models import Role, WorkingGroup
+from storage import dialogues, groups, people, reminders
+from storage.models import ReminderKind, Role, WorkingGroup
+from storage.reminders import PlannedReminder
 
 log = logging.getLogger(__name__)
 # Plain messages (not commands) a person may send per minute, as a multiple of the command limit.
@@ -75,6 +77,7 @@ class Router:
         self._prefixes: dict[str, str] = {}
         self._notifiers: dict[str, Notifier] = {}
         self._after_command: list[Callable[[], None]] = []
+        self._send_announcements: Callable[[], Awaitable[object]] | None = None
 
     def add_notifier(self, platform: str, notifier: Notifier) -> None:
         """An adapter offers to carry messages into its chats (invitations, later reminders)."""
@@ -92,6 +95,10 @@ class Router:
     def after_commands(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after every command (the reminder engine looks for new work)."""
         self._after_command.append(callback)
+
+    def announce_with(self, send: Callable[[], Awaitable[object]]) -> None:
+        """``send`` delivers the announcement rows a command wrote, right after its commit."""
+        self._send_announcements = send
 
     def add_bot_name(self, platform: str, name: str) -> None:
         """An adapter tells the router the bot's own name on its messenger."""
@@ -188,9 +195,7 @@ class Router:
                 message, TOO_LONG, limit=self._limits.message_characters
             )
         reply = await self._run(message, command, parsed.word, parsed.args)
-        await self._deliver(reply.deliveries)
-        for callback in self._after_command:
-            callback()
+        await self._after(reply)
         return reply
 
     async def _dialogue_command(self, message: Incoming) -> Command[Context] | None:
@@ -211,17 +216,19 @@ class Router:
         command = self._registry.find(current[0]) if current else None
         return command if command is not None and command.dialogue is not None else None
 
-    async def _deliver(self, deliveries: tuple[Delivery, ...]) -> None:
-        """Send messages for other chats; only after the command's transaction committed."""
-        for delivery in deliveries:
-            notifier = self._notifiers.get(delivery.chat.platform)
-            if notifier is None:
-                log.warning("no adapter for %s; message to %s not sent", *_where(delivery))
-                continue
+    async def _after(self, reply: Reply) -> None:
+        """After the commit: send the command's announcements now, then wake the engine.
+
+        The announcements are rows already (``_announce``): if sending fails here or the
+        process dies, the engine sends them on its next pass.
+        """
+        if reply.deliveries and self._send_announcements is not None:
             try:
-                await notifier.send(delivery.chat, delivery.reply)
+                await self._send_announcements()
             except Exception:
-                log.exception("sending to %s:%s failed", *_where(delivery))
+                log.exception("announcements could not be sent now; the engine retries them")
+        for callback in self._after_command:
+            callback()
 
     async def _run(
         self,
@@ -248,6 +255,7 @@ class Router:
                 handler = command.dialogue if continuing and command.dialogue else command.handler
                 reply = await handler(context, args)
                 await self._within_limits(context)
+                await _announce(context, reply.deliveries)
                 return await first_page(context, reply, self._limits.reply_lines)
         except Refusal as refusal:
             return replace(refusal.reply, refused=True)
@@ -435,9 +443,7 @@ class Router:
                 reply = await self._run(
                     message, command, command.name, message.text.strip(), continuing=True
                 )
-                await self._deliver(reply.deliveries)
-                for callback in self._after_command:
-                    callback()
+                await self._after(reply)
                 return reply
         async with self._sessions() as session, session.begin():
             person = await people.person_for_account(
@@ -483,5 +489,20 @@ def _megabytes(size: int) -> int:
     return -(-size // (1024 * 1024))
 
 
-def _where(delivery: Delivery) -> tuple[str, str]:
-    return delivery.chat.platform, delivery.chat.chat_id
+async def _announce(context: Context, deliveries: tuple[Delivery, ...]) -> None:
+    """Write the messages for other chats as rows of the command's own transaction."""
+    group_id = context.group.id if context.group is not None else None
+    for delivery in deliveries:
+        await reminders.add(
+            context.session,
+            PlannedReminder(
+                key=f"announcement:{uuid.uuid4().hex}",
+                kind=ReminderKind.ANNOUNCEMENT,
+                due_at=context.now(),
+                group_id=group_id,
+                chat_platform=delivery.chat.platform,
+                chat_id=delivery.chat.chat_id,
+                payload=reply_to_json(delivery.reply),
+            ),
+            context.now(),
+        )

@@ -1,12 +1,14 @@
-"""Reply lines as JSON and back: for replies the bot keeps in the database to send later."""
+"""Replies as JSON and back: for what the bot keeps in the database to send later (the rest
+of a long reply, a message for another chat)."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Sequence
 from typing import Any, cast
 
-from core.messages import Line, PersonRef, Span, SpanStyle
+from core.messages import Choice, Line, OutgoingFile, PersonRef, Reply, Span, SpanStyle
 
 
 def pages_to_json(pages: Sequence[Sequence[Line]]) -> str:
@@ -22,6 +24,34 @@ def pages_from_json(text: str) -> list[list[Line]]:
     return [
         [tuple(_read_span(item) for item in line) for line in page] for page in json.loads(text)
     ]
+
+
+def reply_to_json(reply: Reply) -> str:
+    """Lines, files and buttons of ``reply``; its deliveries are not part of a message."""
+    return json.dumps(
+        {
+            "lines": [[_span(span) for span in line] for line in reply.lines],
+            "files": [
+                [f.name, f.mime_type, base64.b64encode(f.content).decode("ascii")]
+                for f in reply.files
+            ],
+            "choices": [[c.label, c.command, c.emoji] for c in reply.choices],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def reply_from_json(text: str) -> Reply:
+    data = json.loads(text)
+    return Reply(
+        lines=tuple(tuple(_read_span(item) for item in line) for line in data["lines"]),
+        files=tuple(
+            OutgoingFile(name, base64.b64decode(content), mime)
+            for name, mime, content in data["files"]
+        ),
+        choices=tuple(Choice(label, command, emoji) for label, command, emoji in data["choices"]),
+    )
 
 
 def _span(span: Span) -> dict[str, Any]:

@@ -192,8 +192,9 @@ class OutgoingFile:
 class Reply:
     """What a handler answers: lines of spans, optional files and choices.
 
-    ``deliveries`` go to other chats once the command's transaction committed
-    (e.g. an invitation to every chat of the AG).
+    ``deliveries`` go to other chats (e.g. an invitation to every chat of the AG): the
+    router writes them as announcement rows in the command's transaction, and the reminder
+    engine sends them right after the commit, so a crash in between loses none.
     """
 
     lines: tuple[Line, ...] = ()

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.commands import CommandRegistry, Permission
-from core.i18n import Translator
+from core.i18n import N_, Translator
 from core.messages import ChatRef, Incoming, PersonRef, Reply, ReplyBuilder, Sender
 from core.timefmt import format_moment
 from handlers.shared.context import BotSettings, Context
@@ -46,6 +46,20 @@ class Rendered:
 
     outgoing: Outgoing
     follow_up: list[PlannedReminder] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """A reminder that should have gone out and cannot: nobody can be reached, or it came
+    too late. Unlike a reminder with nothing left to say (a cancelled meeting), it is
+    recorded with ``reason`` and listed in the coordinators' next weekly overview."""
+
+    reason: str
+
+
+# Reasons as the overview shows them (translated there).
+UNREACHABLE = N_("nobody could be reached: no private chat and no chat of the AG")
+TOO_LATE = N_("the meeting had begun before the reminder could go out")
 
 
 @dataclass(frozen=True)

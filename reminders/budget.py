@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.messages import bold, mention
 from handlers.hours.budget import budget_text, parse_budget_key
 from reminders.addressing import (
+    UNREACHABLE,
     Rendered,
     RenderEnvironment,
+    Withdrawn,
     address_of,
     bot_context,
     outgoing_to,
@@ -23,7 +25,7 @@ from storage.models import Project, Reminder, WorkingGroup
 
 async def render_budget(
     session: AsyncSession, env: RenderEnvironment, row: Reminder
-) -> Rendered | None:
+) -> Rendered | Withdrawn | None:
     parsed = parse_budget_key(row.key)
     project = await session.get(Project, parsed[0]) if parsed else None
     group = await session.get(WorkingGroup, row.group_id) if row.group_id is not None else None
@@ -31,9 +33,11 @@ async def render_budget(
         return None
     _, year, threshold = parsed
     budget = await hours.budget_of(session, project.id, year)
-    address = await address_of(session, env, row, group)
-    if budget is None or address is None:
+    if budget is None:
         return None
+    address = await address_of(session, env, row, group)
+    if address is None:
+        return Withdrawn(UNREACHABLE)
     used = await hours.used_in_year(session, project.id, year)
     context = bot_context(session, env, address.chat, group, address.person)
     reply = reply_for(context, env, row, group.timezone)

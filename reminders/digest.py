@@ -8,13 +8,15 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import N_
-from core.messages import ReplyBuilder, Span, bold
+from core.messages import ReplyBuilder, Span, bold, mention
 from core.timefmt import format_moment
 from handlers.shared.context import Context
 from handlers.tasks.texts import item_spans
 from reminders.addressing import (
+    UNREACHABLE,
     Rendered,
     RenderEnvironment,
+    Withdrawn,
     address_of,
     bot_context,
     outgoing_to,
@@ -29,17 +31,19 @@ DIGEST_DAYS = 7
 
 async def render_digest(
     session: AsyncSession, env: RenderEnvironment, row: Reminder
-) -> Rendered | None:
-    address = await address_of(session, env, row, None)
-    if address is None or address.account_id is None:
-        return None  # the digest is private; a coordinator nobody can reach gets none
+) -> Rendered | Withdrawn | None:
+    if row.person_id is None:
+        return None
     coordinated = [
         group
-        for group, role in await groups.groups_of_person(session, address.person.id)
+        for group, role in await groups.groups_of_person(session, row.person_id)
         if role is Role.COORDINATOR and group.digest
     ]
     if not coordinated:
         return None
+    address = await address_of(session, env, row, None)
+    if address is None or address.account_id is None:
+        return await _pointer_in_group_chat(session, env, row, coordinated[0])
     context = bot_context(session, env, address.chat, None, address.person)
     now = context.now()
     week_end = now + timedelta(days=DIGEST_DAYS)
@@ -48,6 +52,23 @@ async def render_digest(
     for group in coordinated:
         reply.blank().add_spans([bold(group.name)])
         await _digest_group(context, group, reply, now, week_end)
+    return Rendered(outgoing_to(address, reply.build()))
+
+
+async def _pointer_in_group_chat(
+    session: AsyncSession, env: RenderEnvironment, row: Reminder, group: WorkingGroup
+) -> Rendered | Withdrawn:
+    """The overview is private: a coordinator the bot cannot write to privately gets a
+    short mention in the AG's chat instead (once a week, with the overview's row)."""
+    address = await address_of(session, env, row, group)
+    if address is None:
+        return Withdrawn(UNREACHABLE)
+    context = bot_context(session, env, address.chat, group, None)
+    reply = context.reply(
+        "{name}, your weekly overview is ready – please write to me privately once: {start}",
+        name=mention(address.ref),
+        start=context.command_word("start"),
+    )
     return Rendered(outgoing_to(address, reply.build()))
 
 
@@ -82,7 +103,7 @@ async def _digest_group(
                 "  • {when} – {what}: {error}",
                 when=format_moment(reminder.due_at, context.language, group.timezone),
                 what=_what(context, reminder),
-                error=reminder.last_error or "?",
+                error=context.t(reminder.last_error) if reminder.last_error else "?",
             )
 
 
@@ -94,6 +115,7 @@ _KIND_NAMES = {
     ReminderKind.PROTOCOL_DUE: N_("protocol deadline reminder"),
     ReminderKind.PROTOCOL: N_("protocol delivery"),
     ReminderKind.BUDGET: N_("budget notice"),
+    ReminderKind.ANNOUNCEMENT: N_("message to another chat"),
 }
 
 

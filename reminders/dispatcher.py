@@ -29,11 +29,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
-from reminders.addressing import Outgoing, Rendered, RenderEnvironment
+from reminders.addressing import Outgoing, Rendered, RenderEnvironment, Withdrawn
 from reminders.notifier import DeliveryFailed, DeliveryUncertain, Notifier
 from reminders.render import render
 from storage import reminders
-from storage.models import Reminder
+from storage.models import Reminder, ReminderKind
 from storage.reminders import Outcome
 
 log = logging.getLogger(__name__)
@@ -101,13 +101,23 @@ class Dispatcher:
                     break
             return handled
 
+    async def send_announcements(self) -> int:
+        """Send the announcements that are due now (a command just wrote them).
+
+        Not behind the pass lock: a long pass must not delay a command's invitations, and
+        claiming keeps a row from being sent by two passes.
+        """
+        if self._closed:
+            return 0
+        return await self._one_batch([ReminderKind.ANNOUNCEMENT])
+
     async def close(self) -> None:
         """Start no more passes; return once the running one (if any) has finished."""
         self._closed = True
         async with self._lock:
             return
 
-    async def _one_batch(self) -> int:
+    async def _one_batch(self, kinds: list[ReminderKind] | None = None) -> int:
         settings = self.settings
         claimed_at = time.monotonic()
         async with self._sessions() as session, session.begin():
@@ -119,6 +129,7 @@ class Dispatcher:
                 settings.batch_size,
                 chat_caps={p: settings.per_lease(n) for p, n in settings.chat_per_minute.items()},
                 private_cap=settings.per_lease(settings.private_per_minute),
+                kinds=kinds,
             )
         if not batch:
             return 0
@@ -163,8 +174,10 @@ class Dispatcher:
         delay: timedelta = self.settings.first_retry * 2 ** max(0, attempts - 1)
         return min(delay, self.settings.last_retry)
 
-    async def _render(self, batch: list[Reminder]) -> dict[int, Rendered | Exception | None]:
-        results: dict[int, Rendered | Exception | None] = {}
+    async def _render(
+        self, batch: list[Reminder]
+    ) -> dict[int, Rendered | Withdrawn | Exception | None]:
+        results: dict[int, Rendered | Withdrawn | Exception | None] = {}
         async with self._sessions() as session:
             for row in batch:
                 try:
@@ -177,7 +190,7 @@ class Dispatcher:
     async def _send_all(
         self,
         batch: list[Reminder],
-        rendered: Mapping[int, Rendered | Exception | None],
+        rendered: Mapping[int, Rendered | Withdrawn | Exception | None],
         settler: _Settler,
         lease: _Lease,
     ) -> None:
@@ -192,6 +205,8 @@ class Dispatcher:
             result = rendered[row.id]
             if result is None:
                 settler.add(row, Outcome(row.id, withdrawn=True))
+            elif isinstance(result, Withdrawn):
+                settler.add(row, Outcome(row.id, withdrawn=True, error=result.reason))
             elif isinstance(result, Exception):
                 settler.add(row, Outcome(row.id, error=f"rendering failed: {result!r}"))
             else:

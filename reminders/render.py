@@ -22,15 +22,19 @@ from handlers.meetings.texts import answer_choices, meeting_lines
 from handlers.shared.context import Context
 from handlers.tasks.texts import done_choice, due_text
 from reminders.addressing import (
+    TOO_LATE,
+    UNREACHABLE,
     Address,
     Outgoing,
     Rendered,
     RenderEnvironment,
+    Withdrawn,
     address_of,
     bot_context,
     outgoing_to,
     reply_for,
 )
+from reminders.announcements import render_announcement
 from reminders.budget import render_budget
 from reminders.digest import render_digest
 from reminders.protocols import render_protocol_delivery, render_protocol_due
@@ -50,8 +54,11 @@ from storage.reminders import DAY_BEFORE, PlannedReminder, planned_like
 log = logging.getLogger(__name__)
 
 
-async def render(session: AsyncSession, env: RenderEnvironment, row: Reminder) -> Rendered | None:
-    """The message for ``row``; None when there is nothing to remind of any more."""
+async def render(
+    session: AsyncSession, env: RenderEnvironment, row: Reminder
+) -> Rendered | Withdrawn | None:
+    """The message for ``row``; None when there is nothing to remind of any more, Withdrawn
+    when there is and it cannot be sent."""
     if row.kind is ReminderKind.MEETING:
         return await _meeting(session, env, row)
     if row.kind is ReminderKind.TASK:
@@ -64,6 +71,8 @@ async def render(session: AsyncSession, env: RenderEnvironment, row: Reminder) -
         return await render_protocol_delivery(session, env, row)
     if row.kind is ReminderKind.BUDGET:
         return await render_budget(session, env, row)
+    if row.kind is ReminderKind.ANNOUNCEMENT:
+        return render_announcement(row)
     return await render_digest(session, env, row)
 
 
@@ -88,7 +97,9 @@ def _minutes_until(moment: datetime, now: datetime, timezone: str) -> int:
     return math.ceil(gap.total_seconds() / 60)
 
 
-async def _meeting(session: AsyncSession, env: RenderEnvironment, row: Reminder) -> Rendered | None:
+async def _meeting(
+    session: AsyncSession, env: RenderEnvironment, row: Reminder
+) -> Rendered | Withdrawn | None:
     meeting = await session.get(Meeting, row.meeting_id) if row.meeting_id is not None else None
     if meeting is None or meeting.status is not MeetingStatus.SCHEDULED:
         return None
@@ -97,7 +108,7 @@ async def _meeting(session: AsyncSession, env: RenderEnvironment, row: Reminder)
         log.info(
             "reminder %s withdrawn: meeting %s began before it could go out", row.id, meeting.id
         )
-        return None
+        return Withdrawn(TOO_LATE)
     group = await session.get(WorkingGroup, meeting.group_id)
     assert group is not None and row.chat_platform is not None and row.chat_id is not None
     chat = ChatRef(row.chat_platform, row.chat_id, False)
@@ -123,7 +134,9 @@ _TASK_TEXTS = {
 }
 
 
-async def _task(session: AsyncSession, env: RenderEnvironment, row: Reminder) -> Rendered | None:
+async def _task(
+    session: AsyncSession, env: RenderEnvironment, row: Reminder
+) -> Rendered | Withdrawn | None:
     item = await session.get(ActionItem, row.item_id) if row.item_id is not None else None
     if item is None or item.status is not TaskStatus.OPEN or item.due_at is None:
         return None
@@ -131,7 +144,7 @@ async def _task(session: AsyncSession, env: RenderEnvironment, row: Reminder) ->
     assert group is not None
     address = await address_of(session, env, row, group)
     if address is None:
-        return None
+        return Withdrawn(UNREACHABLE)
     context = bot_context(session, env, address.chat, group, address.person)
     reply = reply_for(context, env, row, group.timezone)
     private = address.account_id is not None
@@ -161,7 +174,7 @@ def snooze_choices(context: Context, reminder_id: int) -> list[Choice]:
 
 async def _personal(
     session: AsyncSession, env: RenderEnvironment, row: Reminder
-) -> Rendered | None:
+) -> Rendered | Withdrawn | None:
     group = await session.get(WorkingGroup, row.group_id) if row.group_id is not None else None
     creator = await session.get(Person, row.created_by) if row.created_by is not None else None
     address: Address | None = None
@@ -171,7 +184,7 @@ async def _personal(
     else:
         address = await address_of(session, env, row, group)
         if address is None:
-            return None
+            return Withdrawn(UNREACHABLE)
         chat = address.chat
     context = bot_context(session, env, chat, group, address.person if address else None)
     reply = reply_for(context, env, row, row.timezone)

@@ -108,6 +108,18 @@ async def accounts_of(session: AsyncSession, person_ids: list[int]) -> dict[int,
     return result
 
 
+async def reachable_privately(session: AsyncSession, person_ids: list[int]) -> set[int]:
+    """Those of ``person_ids`` the bot can write to privately on at least one messenger."""
+    if not person_ids:
+        return set()
+    rows = await session.scalars(
+        select(Account.person_id).where(
+            Account.person_id.in_(person_ids), Account.reachable_privately.is_(True)
+        )
+    )
+    return set(rows)
+
+
 async def find_by_account(session: AsyncSession, platform: str, account_id: str) -> Person | None:
     return await session.scalar(
         select(Person)

@@ -73,6 +73,7 @@ class PlannedReminder:
     recurrence: str | None = None
     timezone: str = "Europe/Berlin"
     created_by: int | None = None
+    payload: str | None = None
 
 
 def planned_like(
@@ -117,6 +118,7 @@ def _row(plan: PlannedReminder, now: datetime) -> Reminder:
         created_by=plan.created_by,
         created_at=now,
         attempts=0,
+        payload=plan.payload,
     )
 
 
@@ -307,8 +309,10 @@ async def claim(
     *,
     chat_caps: Mapping[str, int] | None = None,
     private_cap: int | None = None,
+    kinds: Sequence[ReminderKind] | None = None,
 ) -> list[Reminder]:
-    """Take up to ``limit`` due rows for ``worker`` until ``now + lease``; oldest due first.
+    """Take up to ``limit`` due rows (of ``kinds``, or any) for ``worker`` until
+    ``now + lease``; oldest due first.
 
     A row whose lease ran out (its process died while sending) is due again. Of one chat
     at most ``chat_caps[platform]`` rows are taken (of one person's private reminders at
@@ -330,6 +334,8 @@ async def claim(
         busy.chat_id == Reminder.chat_id,
     )
     is_due = and_(Reminder.status.in_(WAITING), Reminder.next_attempt_at <= now)
+    if kinds is not None:
+        is_due = and_(is_due, Reminder.kind.in_(kinds))
     ranked = (
         select(
             Reminder.id.label("id"),
@@ -455,13 +461,16 @@ async def settle(
     another process took meanwhile is that process's now.
     """
     sent = [o for o in outcomes if o.error is None and not o.withdrawn]
-    withdrawn = [o.reminder_id for o in outcomes if o.withdrawn]
+    withdrawn = [o for o in outcomes if o.withdrawn]
     if withdrawn:
+        # A withdrawal with a reason (nobody reachable, too late) keeps it in ``last_error``:
+        # the coordinators' overview lists those; one without has nothing left to say.
+        table = cast(Table, Reminder.__table__)
         await session.execute(
-            update(Reminder)
-            .where(Reminder.id.in_(withdrawn), Reminder.claimed_by == worker)
-            .values(status=ReminderStatus.CANCELLED)
-            .execution_options(synchronize_session=False)
+            update(table)
+            .where(table.c.id == bindparam("rid"), table.c.claimed_by == worker)
+            .values(status=ReminderStatus.CANCELLED, last_error=bindparam("why")),
+            [{"rid": o.reminder_id, "why": o.error and o.error[:500]} for o in withdrawn],
         )
     if sent:
         # On the table, not the entity: one executemany with the worker condition kept.
@@ -546,11 +555,15 @@ async def waiting_for(
 
 
 async def failed_since(session: AsyncSession, group_id: int, since: datetime) -> list[Reminder]:
+    """The AG's reminders since ``since`` that failed or were withdrawn with a reason."""
     rows = await session.scalars(
         select(Reminder)
         .where(
             Reminder.group_id == group_id,
-            Reminder.status == ReminderStatus.FAILED,
+            or_(
+                Reminder.status == ReminderStatus.FAILED,
+                and_(Reminder.status == ReminderStatus.CANCELLED, Reminder.last_error.is_not(None)),
+            ),
             Reminder.due_at >= since,
         )
         .order_by(Reminder.due_at)

@@ -441,3 +441,51 @@ async def test_long_member_lists_come_in_pages_of_fifty(bot: ConsoleBot) -> None
 
     assert "3 Seite(n)" in await bot.say("/mitglieder 4")  # German wording
     assert "Verwendung: /mitglieder [Seite]" in await bot.say("/mitglieder zwei")
+
+
+# --- /einstellungen bundesland ----------------------------------------------
+
+
+async def test_the_state_sets_whose_public_holidays_apply(bot: ConsoleBot) -> None:
+    await found_ag(bot, english=False)
+    assert "Bundesland Thüringen (Standard)" in await bot.say("/ag")
+    # Reformationstag is a public holiday in Thüringen, Fronleichnam is not.
+    assert "Reformationstag" in await bot.say("/termin Sitzung | 31.10. 10 Uhr")
+    assert "Fronleichnam" not in await bot.say("/termin Sitzung | 4.6. 10 Uhr")
+
+    out = await bot.say("/einstellungen bundesland BY")
+    assert "Feiertage von: Bayern" in out
+    assert "Bundesland Bayern," in await bot.say("/ag")
+    assert "Fronleichnam, gesetzlicher Feiertag" in await bot.say(
+        "/termin Sitzung | 4.6.2026 14 Uhr"
+    )
+    assert "Reformationstag" not in await bot.say("/termin Sitzung | 30.10.2026 10 Uhr")
+    # The German name and the ISO form work too.
+    assert "Feiertage von: Nordrhein-Westfalen" in await bot.say(
+        "/einstellungen bundesland Nordrhein-Westfalen"
+    )
+    assert "Feiertage von: Sachsen" in await bot.say("/einstellungen bundesland de-sn")
+
+
+async def test_a_wrong_state_is_refused_and_changes_nothing(bot: ConsoleBot) -> None:
+    await found_ag(bot, english=False)
+    await bot.say("/einstellungen bundesland BY")
+    out = await bot.say("/einstellungen bundesland Bayerwald")
+    assert "Bayerwald ist kein deutsches Bundesland" in out and "BY, HB, HE" in out
+    assert "Bundesland Bayern," in await bot.say("/ag")
+
+
+async def test_the_state_setting_in_english(bot: ConsoleBot) -> None:
+    await found_ag(bot)
+    out = await bot.say("/settings state Bavaria")
+    assert "Public holidays of: Bavaria" in out
+    assert "state Bavaria," in await bot.say("/ag")
+    assert "is not a German state" in await bot.say("/settings state XX")
+    assert "Public holidays of: Bavaria" in await bot.say("/settings")
+
+
+async def test_only_coordinators_change_the_state(bot: ConsoleBot) -> None:
+    await found_ag(bot)
+    await join(bot, "ag-wf", "ben")
+    assert "Public holidays" not in await bot.say("::user ben", "/settings state BY")
+    assert "Thuringia (default)" in await bot.say("/ag")

@@ -194,7 +194,9 @@ async def test_failed_deliveries_are_not_retried_and_appear_in_the_digest(
     assert "[ag] 🔔 Erinnerung: Jour fixe" in out  # the console chat still gets it
     await bot.say("::now 2026-03-27T13:00")
     digest = await bot.say("::now 2026-03-30T08:00")
-    assert "Nicht zugestellte Erinnerungen (2):" in digest
+    # The invitation to the fax chat and both meeting reminders: nothing is dropped unseen.
+    assert "Nicht zugestellte Erinnerungen (3):" in digest
+    assert "Nachricht an einen anderen Chat (fax:-100): Forbidden: bot was kicked" in digest
     assert "Termin-Erinnerung (fax:-100): Forbidden: bot was kicked" in digest
 
 

@@ -9,18 +9,19 @@ from core.commands import Command, Permission, Where, normalize_word
 from core.errors import UsageError
 from core.i18n import N_
 from core.input_text import bounded_number
-from core.messages import ChatRef, Choice, Delivery, Reply, Span, bold, code, join_spans, mention
+from core.messages import ChatRef, Delivery, Reply, Span, bold, code, join_spans, mention
 from handlers.groups.codes import one_time_code
 from handlers.shared.context import Context
 from handlers.shared.mentions import resolve_member
+from handlers.shared.questions import ask_yes_no
+from handlers.shared.states import group_state_name
 from handlers.shared.texts import PLATFORM_NAMES, role_name
-from storage import binding_requests, dialogues, groups
+from storage import binding_requests, groups, people, reminders
 from storage.models import Role, WorkingGroup
 
 MAX_NAME_LENGTH = 100
 # A page of /mitglieder is one screenful in a chat and one Telegram message (4096 characters).
 MEMBERS_PER_PAGE = 50
-CONFIRMATION_TIMEOUT = timedelta(minutes=5)
 BINDING_REQUEST_LIFETIME = timedelta(hours=24)
 _CONFIRM_WORD = N_("confirm")
 _CONFIRM_WORDS = {"bestaetigen", "confirm"}
@@ -80,6 +81,9 @@ async def setup_command(context: Context, args: str) -> Reply:
         context.person.id,
         context.now(),
     )
+    await _plan_meeting_reminders(context, target)
+    if current is not None and current.id != target.id:
+        await _plan_meeting_reminders(context, current)  # withdraws the moved chat's rows
     if created:
         return context.reply(
             "{group} was created and this chat belongs to it. You are its first "
@@ -95,16 +99,6 @@ async def setup_command(context: Context, args: str) -> Reply:
 
 
 async def _ask_to_move(context: Context, current: WorkingGroup, target_name: str) -> Reply:
-    chat = context.message.chat
-    await dialogues.ask_confirmation(
-        context.session,
-        platform=chat.platform,
-        chat_id=chat.chat_id,
-        person_id=context.person.id,
-        command="einrichten",
-        argument=target_name,
-        expires_at=context.now() + CONFIRMATION_TIMEOUT,
-    )
     reply = context.reply(
         "This chat belongs to {current}. Move it to {target}? Answer {yes} or {no} "
         "within 5 minutes.",
@@ -113,13 +107,9 @@ async def _ask_to_move(context: Context, current: WorkingGroup, target_name: str
         yes=context.command_word("ja"),
         no=context.command_word("nein"),
     )
-    reply.choices.extend(
-        [
-            Choice(context.t("Yes, move"), context.command_word("ja"), "✅"),
-            Choice(context.t("No"), context.command_word("nein"), "❌"),
-        ]
+    return await ask_yes_no(
+        context, reply, command="einrichten", argument=target_name, yes_label=context.t("Yes, move")
     )
-    return reply.build()
 
 
 async def _request_binding(context: Context, target: WorkingGroup) -> Reply:
@@ -151,6 +141,14 @@ async def _request_binding(context: Context, target: WorkingGroup) -> Reply:
     ).build()
 
 
+async def _plan_meeting_reminders(context: Context, group: WorkingGroup) -> None:
+    """Meeting reminders for the AG's chats as they are now: a chat bound after the meetings
+    were planned gets its rows at once, not at the next daily planning."""
+    now, horizon = context.now(), context.settings.reminder_horizon
+    for meeting in await reminders.meetings_to_plan(context.session, now, horizon, group.id):
+        await reminders.sync_meeting(context.session, meeting, now, horizon)
+
+
 async def _confirm_binding(context: Context, given: str) -> Reply:
     """``/einrichten bestaetigen <Code>`` in a chat of the AG, by one of its coordinators."""
     group = context.require_group()
@@ -172,6 +170,7 @@ async def _confirm_binding(context: Context, given: str) -> Reply:
         request.requested_by,
         context.now(),
     )
+    await _plan_meeting_reminders(context, group)
     joined = ChatRef(request.platform, request.chat_id, False, request.chat_title)
     welcome = context.reply(
         "{name} confirmed it: this chat now belongs to {group}. Members join with {join}.",
@@ -210,6 +209,17 @@ async def group_command(context: Context, args: str) -> Reply:
     reply.add(context.tn("{count} member", "{count} members", total), count=total)
     if refs:
         reply.add(context.t("Coordinators: {names}"), names=join_spans(mention(r) for r in refs))
+        reachable = await people.reachable_privately(session, [r.person_id for r in refs])
+        unreachable = [r for r in refs if r.person_id not in reachable]
+        if unreachable:
+            reply.add(
+                context.t(
+                    "Not reachable privately (weekly overview and notices only as a pointer "
+                    "here): {names} – please write {start} to me in a private chat once."
+                ),
+                names=join_spans(mention(r) for r in unreachable),
+                start=context.command_word("start"),
+            )
     else:
         reply.add(context.t("Coordinators: none"))
     reply.add(
@@ -219,7 +229,7 @@ async def group_command(context: Context, args: str) -> Reply:
         ),
         language=group.language,
         timezone=group.timezone,
-        state=group.state or "–",
+        state=group_state_name(context.translator, group),
         hours=f"{group.hours_per_day:g}",
     )
     return reply.build()
@@ -339,12 +349,23 @@ async def role_command(context: Context, args: str) -> Reply:
     if current is Role.COORDINATOR:
         await _keep_one_coordinator(context, group, leaving=False)
     await groups.set_role(context.session, group.id, person.id, new_role)
-    return context.reply(
+    reply = context.reply(
         "{name} now is {role} in {group}.",
         name=mention(ref),
         role=role_name(context.translator, new_role),
         group=bold(group.name),
-    ).build()
+    )
+    reachable = await people.reachable_privately(context.session, [person.id])
+    if new_role is Role.COORDINATOR and person.id not in reachable:
+        reply.add(
+            context.t(
+                "{name}, I cannot write to you privately yet: please send me {start} in a "
+                "private chat once, so that the weekly overview and notices reach you."
+            ),
+            name=mention(ref),
+            start=context.command_word("start"),
+        )
+    return reply.build()
 
 
 COMMANDS = [

@@ -6,15 +6,15 @@ from datetime import timedelta
 
 from core.commands import Command, Where
 from core.i18n import N_
-from core.messages import Choice, Reply, bold, code
+from core.messages import Reply, bold, code
 from handlers.groups.codes import one_time_code
 from handlers.shared.context import Context
+from handlers.shared.questions import ask_yes_no
 from handlers.shared.texts import PLATFORM_NAMES
 from storage import dialogues, people
 from storage.models import Account, Person
 
 CODE_LIFETIME = timedelta(minutes=10)
-CONFIRMATION_TIMEOUT = timedelta(minutes=5)
 
 
 async def link_command(context: Context, args: str) -> Reply:
@@ -45,16 +45,6 @@ async def _ask_to_merge(context: Context, owner_id: int) -> Reply:
     """
     owner = await context.session.get(Person, owner_id)
     assert owner is not None  # the code's foreign key cascades on delete
-    chat = context.message.chat
-    await dialogues.ask_confirmation(
-        context.session,
-        platform=chat.platform,
-        chat_id=chat.chat_id,
-        person_id=context.person.id,
-        command="verknuepfen",
-        argument=str(owner.id),
-        expires_at=context.now() + CONFIRMATION_TIMEOUT,
-    )
     accounts = (await people.accounts_of(context.session, [owner.id]))[owner.id]
     reply = context.reply(
         "With this code, this account becomes part of {name} ({accounts}): memberships, "
@@ -65,13 +55,13 @@ async def _ask_to_merge(context: Context, owner_id: int) -> Reply:
         yes=context.command_word("ja"),
         no=context.command_word("nein"),
     )
-    reply.choices.extend(
-        [
-            Choice(context.t("Yes, link"), context.command_word("ja"), "✅"),
-            Choice(context.t("No"), context.command_word("nein"), "❌"),
-        ]
+    return await ask_yes_no(
+        context,
+        reply,
+        command="verknuepfen",
+        argument=str(owner.id),
+        yes_label=context.t("Yes, link"),
     )
-    return reply.build()
 
 
 async def _merge_into(context: Context, owner_id: int) -> Reply:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from core.commands import Command, Permission, Where
 from core.errors import UsageError
 from core.i18n import N_
-from core.messages import Choice, Reply, bold
+from core.messages import Reply, bold
 from core.timefmt import format_moment
 from core.when import Day, Moment, Recurrence
 from handlers.meetings.series import MAX_OCCURRENCES, SERIES_HORIZON, create_series, extend_series
@@ -22,7 +22,9 @@ from handlers.meetings.texts import (
     where_text,
 )
 from handlers.shared.context import Context
-from handlers.shared.time_input import DEFAULT_STATE, notes_text, read_when
+from handlers.shared.questions import ask_yes_no
+from handlers.shared.states import DEFAULT_STATE
+from handlers.shared.time_input import notes_text, read_when
 from storage import dialogues, meetings, reminders
 from storage.meetings import MeetingDraft
 from storage.models import Meeting, MeetingFormat, MeetingStatus, WorkingGroup
@@ -31,7 +33,6 @@ DEFAULT_DURATION = 90
 MAX_TITLE = 200
 # A series with more meetings than this in its first year is planned only after /ja.
 CONFIRM_ABOVE = 60
-CONFIRMATION_TIMEOUT = timedelta(minutes=5)
 DEFAULT_LIST_LENGTH = 5
 DIALOGUE_TIMEOUT = timedelta(minutes=10)
 _DURATION = re.compile(
@@ -156,16 +157,6 @@ def _range_minutes(when: Moment | Recurrence) -> int | None:
 
 async def _confirm_many(context: Context, args: str, count: int) -> Reply:
     """ "werktags 8 Uhr" is some 250 meetings a year: plan them only after /ja."""
-    chat = context.message.chat
-    await dialogues.ask_confirmation(
-        context.session,
-        platform=chat.platform,
-        chat_id=chat.chat_id,
-        person_id=context.person.id,
-        command="termin",
-        argument=args,
-        expires_at=context.now() + CONFIRMATION_TIMEOUT,
-    )
     reply = context.reply(
         "This series has {count} meetings in its first year. Plan them all? Answer {yes} or "
         "{no} within 5 minutes.",
@@ -173,13 +164,9 @@ async def _confirm_many(context: Context, args: str, count: int) -> Reply:
         yes=context.command_word("ja"),
         no=context.command_word("nein"),
     )
-    reply.choices.extend(
-        [
-            Choice(context.t("Yes, plan them"), context.command_word("ja"), "✅"),
-            Choice(context.t("No"), context.command_word("nein"), "❌"),
-        ]
+    return await ask_yes_no(
+        context, reply, command="termin", argument=args, yes_label=context.t("Yes, plan them")
     )
-    return reply.build()
 
 
 # --- step by step: /termin without arguments ---------------------------------------------

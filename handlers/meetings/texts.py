@@ -12,7 +12,7 @@ from core.messages import ChatRef, Choice, Delivery, Reply, ReplyBuilder, bold
 from core.timefmt import format_moment
 from handlers.shared.context import Context
 from handlers.shared.numbers import meeting_number
-from handlers.shared.time_input import DEFAULT_STATE
+from handlers.shared.states import DEFAULT_STATE
 from handlers.tasks.texts import open_items_top
 from storage import groups, meetings
 from storage.models import Meeting, MeetingFormat, WorkingGroup

@@ -32,8 +32,6 @@ from storage.models import (
 
 MAX_TEXT = 2000
 MAX_TITLE = 500
-_START_WORDS = {"start", "beginn", "beginnen", "begin"}
-_END_WORDS = {"ende", "end", "beenden", "stop"}
 _ME_WORDS = {"ich", "me"}
 _PROPOSED_WORDS = {"vorschlag", "vorgeschlagene", "proposed", "proposal"}
 _KIND_NAMES = {

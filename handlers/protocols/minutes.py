@@ -38,17 +38,8 @@ from storage.models import (
     WorkingGroup,
 )
 
-MAX_TEXT = 2000
-MAX_TITLE = 500
 _START_WORDS = {"start", "beginn", "beginnen", "begin"}
 _END_WORDS = {"ende", "end", "beenden", "stop"}
-_ME_WORDS = {"ich", "me"}
-_PROPOSED_WORDS = {"vorschlag", "vorgeschlagene", "proposed", "proposal"}
-_KIND_NAMES = {
-    ProtocolEntryKind.INFO: N_("Info"),
-    ProtocolEntryKind.DECISION: N_("Decision"),
-    ProtocolEntryKind.ACTION: N_("Entry"),
-}
 
 
 class EndedNow(Exception):

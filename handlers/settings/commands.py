@@ -11,6 +11,7 @@ from core.messages import Reply, bold
 from handlers.hours.amounts import format_minutes, parse_amount
 from handlers.shared.context import Context
 from handlers.shared.durations import format_duration_short, parse_duration
+from handlers.shared.states import STATE_NAMES, find_state, group_state_name
 from storage import protocols, reminders
 from storage.models import WorkingGroup
 
@@ -20,6 +21,7 @@ _REMINDER_WORDS = {"erinnerungen", "erinnerung", "reminders", "reminder"}
 _DIGEST_WORDS = {"wochenuebersicht", "wochenübersicht", "digest"}
 _PROTOCOL_WORDS = {"protokollfrist", "protocol", "protokoll"}
 _TAGEWERK_WORDS = {"tagewerk", "tw", "personday", "person-day"}
+_STATE_WORDS = {"bundesland", "land", "state"}
 MAX_PROTOCOL_DAYS = 90
 _ON = {"an", "ein", "on"}
 _OFF = {"aus", "off", "keine", "none"}
@@ -29,6 +31,7 @@ _REMINDERS_EXAMPLE = N_("reminders 2d,1h")
 _DIGEST_EXAMPLE = N_("digest on|off")
 _PROTOCOL_EXAMPLE = N_("protocol 7")
 _TAGEWERK_EXAMPLE = N_("tagewerk 8")
+_STATE_EXAMPLE = N_("state BY")
 
 
 async def settings_command(context: Context, args: str) -> Reply:
@@ -52,6 +55,8 @@ async def settings_command(context: Context, args: str) -> Reply:
         await _protocol_days(context, group, value)
     elif setting in _TAGEWERK_WORDS:
         group.hours_per_day = _hours_per_day(context, value)
+    elif setting in _STATE_WORDS:
+        group.state = _state(context, value)
     else:
         raise UsageError()
     return _show(context, group, changed=True)
@@ -87,6 +92,18 @@ def _hours_per_day(context: Context, value: str) -> float:
             value=value,
         )
     return minutes / 60
+
+
+def _state(context: Context, value: str) -> str:
+    """The code of the state whose public holidays apply: ``BY``, ``Bayern``, ``DE-BY``."""
+    code = find_state(value)
+    if code is None:
+        raise context.refuse(
+            "{value} is not a German state. Codes: {codes}.",
+            value=value,
+            codes=", ".join(sorted(STATE_NAMES)),
+        )
+    return code
 
 
 def _offsets(context: Context, value: str) -> str:
@@ -131,6 +148,11 @@ def _show(context: Context, group: WorkingGroup, *, changed: bool = False) -> Re
         change=f"{context.command_word('einstellungen')} {context.t(_TAGEWERK_EXAMPLE)}",
     )
     reply.add(
+        context.t("Public holidays of: {state} ({change})"),
+        state=group_state_name(context.translator, group),
+        change=f"{context.command_word('einstellungen')} {context.t(_STATE_EXAMPLE)}",
+    )
+    reply.add(
         context.t("Change: {reminders} · {digest}"),
         reminders=f"{context.command_word('einstellungen')} {context.t(_REMINDERS_EXAMPLE)}",
         digest=f"{context.command_word('einstellungen')} {context.t(_DIGEST_EXAMPLE)}",
@@ -142,15 +164,19 @@ COMMANDS = [
     Command(
         name="einstellungen",
         alias="settings",
-        usage=N_("[reminders 2d,1h|off] [digest on|off] [protocol <days>] [tagewerk <hours>]"),
+        usage=N_(
+            "[reminders 2d,1h|off] [digest on|off] [protocol <days>] [tagewerk <hours>] "
+            "[state <code>]"
+        ),
         summary=N_(
             "Shows or changes the AG's settings: reminders before meetings, digest, protocol "
-            "deadline, Tagewerk."
+            "deadline, Tagewerk, the state whose public holidays apply."
         ),
         details=N_(
             "Examples: /einstellungen erinnerungen 2d,1h — /einstellungen erinnerungen aus — "
             "/einstellungen wochenuebersicht aus — /einstellungen protokollfrist 7 (protocols are "
-            "due 7 days after the meeting) — /einstellungen tagewerk 7,8 (hours of one Tagewerk)"
+            "due 7 days after the meeting) — /einstellungen tagewerk 7,8 (hours of one Tagewerk) — "
+            "/einstellungen bundesland BY (Bavaria's public holidays; default Thuringia)"
         ),
         handler=settings_command,
         permission=Permission.COORDINATOR,

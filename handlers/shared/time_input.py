@@ -16,7 +16,6 @@ from handlers.shared.context import Context
 NOT_UNDERSTOOD = N_("I did not understand the time {text}. Examples: {examples}")
 _UNPLACED = N_("Not understood: {words}.")
 _SUGGESTION = N_("Did you mean {suggestion}?")
-DEFAULT_STATE = "TH"  # the AG's German state for public holidays until one is set
 _NOTES = {
     "today": N_("today"),
     "tomorrow": N_("tomorrow"),

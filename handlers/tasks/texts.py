@@ -16,7 +16,8 @@ from core.when import Day, Moment, When, WhenError, parse_when
 from handlers.shared.context import Context
 from handlers.shared.membership import is_coordinator, require_member
 from handlers.shared.numbers import item_number
-from handlers.shared.time_input import DEFAULT_STATE, notes_text, read_when
+from handlers.shared.states import DEFAULT_STATE
+from handlers.shared.time_input import notes_text, read_when
 from storage import groups, tasks
 from storage.models import ActionItem, TaskStatus, WorkingGroup
 from storage.tasks import ItemRow

@@ -1,0 +1,40 @@
+"""Yes-or-no questions: a command that waits for the person's /ja in this chat.
+
+The question's own text says what happens on yes; this module remembers the waiting command
+(``/ja`` runs it again with its argument, see ``handlers.conversation.confirmations``) and
+adds the two buttons.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.messages import Choice, Reply, ReplyBuilder
+from handlers.shared.context import Context
+from storage import dialogues
+
+# Every question says "within 5 minutes"; keep the text and this in step.
+ANSWER_WITHIN = timedelta(minutes=5)
+
+
+async def ask_yes_no(
+    context: Context, question: ReplyBuilder, *, command: str, argument: str, yes_label: str
+) -> Reply:
+    """``question`` with yes/no buttons, after noting that ``command argument`` waits."""
+    chat = context.message.chat
+    await dialogues.ask_confirmation(
+        context.session,
+        platform=chat.platform,
+        chat_id=chat.chat_id,
+        person_id=context.person.id,
+        command=command,
+        argument=argument,
+        expires_at=context.now() + ANSWER_WITHIN,
+    )
+    question.choices.extend(
+        [
+            Choice(yes_label, context.command_word("ja"), "✅"),
+            Choice(context.t("No"), context.command_word("nein"), "❌"),
+        ]
+    )
+    return question.build()
