@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
+from bot.html_spans import span_html
 from core.messages import Choice, Line, Reply, Span
 
 # Events may be 64 KiB; HTML plus body plus JSON escaping stay well below with this.
@@ -41,19 +42,14 @@ def pill_url(user_id: str) -> str:
 
 
 def _render_span(span: Span, user_ids: list[str]) -> str:
-    text = escape(span.text, quote=False)
-    if span.style == "bold":
-        return f"<strong>{text}</strong>"
-    if span.style == "code":
-        return f"<code>{text}</code>"
-    if span.style == "link" and span.url:
-        return f'<a href="{escape(span.url)}">{text}</a>'
-    if span.style == "mention" and span.person is not None:
-        user_id = span.person.account_on("matrix")
-        if user_id is not None:
-            user_ids.append(user_id)
-            return f'<a href="{escape(pill_url(user_id))}">{text}</a>'
-    return text
+    def pill(mentioned: Span) -> str | None:
+        user_id = mentioned.person.account_on("matrix") if mentioned.person else None
+        if user_id is None:
+            return None
+        user_ids.append(user_id)  # the event's m.mentions, so the person is notified
+        return pill_url(user_id)
+
+    return span_html(span, bold_tag="strong", mention_href=pill)
 
 
 def _lines_with_choices(reply: Reply) -> list[Line]:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from html import escape
 
+from bot.html_spans import span_html
 from core.messages import Reply, Span
 
 # Telegram's limit, in UTF-16 code units of the text after entity parsing.
@@ -36,19 +36,16 @@ def visible_length(line: Sequence[Span]) -> int:
     return sum(utf16_len(span.text) for span in line)
 
 
-def render_span(span: Span, platform_account: str | None = None) -> str:
-    text = escape(span.text, quote=False)
-    if span.style == "bold":
-        return f"<b>{text}</b>"
-    if span.style == "code":
-        return f"<code>{text}</code>"
-    if span.style == "link" and span.url:
-        return f'<a href="{escape(span.url)}">{text}</a>'
-    if span.style == "mention" and span.person is not None:
-        account = span.person.account_on("telegram")
-        if account is not None and account.lstrip("-").isdigit():
-            return f'<a href="tg://user?id={account}">{text}</a>'
-    return text
+def _user_link(span: Span) -> str | None:
+    """A text mention of a numeric Telegram id; a name without one stays plain text."""
+    account = span.person.account_on("telegram") if span.person else None
+    if account is not None and account.lstrip("-").isdigit():
+        return f"tg://user?id={account}"
+    return None
+
+
+def render_span(span: Span) -> str:
+    return span_html(span, bold_tag="b", mention_href=_user_link)
 
 
 def _joins(text: str, index: int) -> bool:
