@@ -19,7 +19,7 @@ from reminders.addressing import (
     outgoing_to,
     reply_for,
 )
-from storage import hours
+from storage import hour_budgets
 from storage.models import Project, Reminder, WorkingGroup
 
 
@@ -32,13 +32,13 @@ async def render_budget(
     if parsed is None or project is None or group is None:
         return None
     _, year, threshold = parsed
-    budget = await hours.budget_of(session, project.id, year)
+    budget = await hour_budgets.budget_of(session, project.id, year)
     if budget is None:
         return None
     address = await address_of(session, env, row, group)
     if address is None:
         return Withdrawn(UNREACHABLE)
-    used = await hours.used_in_year(session, project.id, year)
+    used = await hour_budgets.used_in_year(session, project.id, year)
     context = bot_context(session, env, address.chat, group, address.person)
     reply = reply_for(context, env, row, group.timezone)
     if threshold >= 100:

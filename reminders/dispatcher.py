@@ -32,9 +32,9 @@ from core.clock import Clock
 from reminders.addressing import Outgoing, Rendered, RenderEnvironment, Withdrawn
 from reminders.notifier import DeliveryFailed, DeliveryUncertain, Notifier
 from reminders.render import render
-from storage import reminders
+from storage import reminder_claims
 from storage.models import Reminder, ReminderKind
-from storage.reminders import Outcome
+from storage.reminder_claims import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class Dispatcher:
         settings = self.settings
         claimed_at = time.monotonic()
         async with self._sessions() as session, session.begin():
-            batch = await reminders.claim(
+            batch = await reminder_claims.claim(
                 session,
                 self._clock.now(),
                 self.worker,
@@ -147,19 +147,19 @@ class Dispatcher:
 
     async def _renew(self, ids: set[int]) -> set[int]:
         async with self._sessions() as session, session.begin():
-            return await reminders.renew(
+            return await reminder_claims.renew(
                 session, self.worker, ids, self._clock.now() + self.settings.lease
             )
 
     async def _release(self, ids: set[int]) -> None:
         async with self._sessions() as session, session.begin():
-            await reminders.release(session, self.worker, ids, self._clock.now())
+            await reminder_claims.release(session, self.worker, ids, self._clock.now())
 
     async def _settle(self, items: list[tuple[Reminder, Outcome]]) -> None:
         now = self._clock.now()
         retry_at = {row.id: now + self._backoff(row.attempts) for row, o in items if o.error}
         async with self._sessions() as session, session.begin():
-            await reminders.settle(
+            await reminder_claims.settle(
                 session,
                 self.worker,
                 [outcome for _, outcome in items],
@@ -264,7 +264,7 @@ class Dispatcher:
 
     async def next_due(self) -> datetime | None:
         async with self._sessions() as session:
-            return await reminders.next_due(session)
+            return await reminder_claims.next_due(session)
 
 
 class _Lease:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import groups, hours, people
+from storage import groups, hour_budgets, hours, people
 from storage.database import create_engine, session_factory, upgrade_schema
 from storage.hours import NewEntry
 from storage.models import HourEntry, HourTotal, Person, Role
@@ -33,8 +33,8 @@ async def _setup(url: str):  # type: ignore[no-untyped-def]
         anna, ben = await _person(session, "anna"), await _person(session, "ben")
         for person in (anna, ben):
             await groups.add_member(session, ag.id, person.id, Role.MEMBER, NOW)
-        pilot = await hours.add_project(session, ag.id, "Pilot", anna.id, NOW)
-        general = await hours.default_project(session, ag.id, "Allgemein", NOW)
+        pilot = await hour_budgets.add_project(session, ag.id, "Pilot", anna.id, NOW)
+        general = await hour_budgets.default_project(session, ag.id, "Allgemein", NOW)
         ids = (ag.id, anna.id, ben.id, pilot.id, general.id)
     return engine, sessions, ids
 
@@ -99,17 +99,17 @@ async def test_totals_follow_every_add_change_and_delete(database_url: str) -> N
 async def test_thresholds_are_returned_once_each(database_url: str) -> None:
     engine, sessions, (ag, anna, _, pilot, _) = await _setup(database_url)
     async with sessions() as session, session.begin():
-        await hours.set_budget(session, pilot, 2026, 600, anna, NOW)
+        await hour_budgets.set_budget(session, pilot, 2026, 600, anna, NOW)
         told = []
         for minutes in (400, 79, 1, 60, 59, 1, 100):
             await hours.add_entry(
                 session, NewEntry(ag, anna, pilot, date(2026, 3, 2), minutes, ""), NOW
             )
-            crossed = await hours.crossed_thresholds(session, pilot, 2026)
+            crossed = await hour_budgets.crossed_thresholds(session, pilot, 2026)
             told.append(crossed[2] if crossed else None)
         assert told == [None, None, 80, None, None, 100, None]
         # Another year has its own budget and thresholds.
-        assert await hours.crossed_thresholds(session, pilot, 2027) is None
+        assert await hour_budgets.crossed_thresholds(session, pilot, 2027) is None
     await engine.dispose()
 
 

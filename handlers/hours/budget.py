@@ -9,7 +9,7 @@ from __future__ import annotations
 from core.i18n import N_
 from handlers.hours.amounts import format_minutes
 from handlers.shared.context import Context
-from storage import groups, hours, reminders
+from storage import groups, hour_budgets, reminders
 from storage.models import Project, ReminderKind, Role, WorkingGroup
 from storage.reminders import PlannedReminder
 
@@ -43,7 +43,7 @@ async def tell_budget(
 
     Returns the line for the person whose booking reached it, or None.
     """
-    crossed = await hours.crossed_thresholds(context.session, project.id, year)
+    crossed = await hour_budgets.crossed_thresholds(context.session, project.id, year)
     if crossed is None:
         return None
     budget, used, threshold = crossed

@@ -27,7 +27,7 @@ from handlers.hours.projects import local_today
 from handlers.shared.context import Context
 from handlers.shared.membership import is_coordinator
 from handlers.shared.numbers import item_number
-from storage import groups, hours
+from storage import groups, hour_budgets, hours
 from storage.hours import NewEntry
 from storage.models import HourEntry, HourEventKind, Project, WorkingGroup
 
@@ -90,7 +90,7 @@ async def _log(context: Context, args: str) -> Reply:
     await _refuse_closed(context, group, booking.day)
     project: Project | None = None
     if booking.trailing is not None:
-        project = await hours.find_project(context.session, group.id, booking.trailing)
+        project = await hour_budgets.find_project(context.session, group.id, booking.trailing)
         if project is None:
             booking = _Booking(
                 booking.minutes,
@@ -228,17 +228,21 @@ def _leading_day(context: Context, group: WorkingGroup, text: str) -> tuple[date
 async def _project(context: Context, group: WorkingGroup, name: str | None) -> Project:
     default_name = context.t(_DEFAULT_PROJECT)
     if name is None:
-        return await hours.default_project(context.session, group.id, default_name, context.now())
-    project = await hours.find_project(context.session, group.id, name)
+        return await hour_budgets.default_project(
+            context.session, group.id, default_name, context.now()
+        )
+    project = await hour_budgets.find_project(context.session, group.id, name)
     if (
         project is None
         and hours.project_key(name) == hours.project_key(default_name)
-        and await hours.find_default(context.session, group.id) is None
+        and await hour_budgets.find_default(context.session, group.id) is None
     ):
         # "für Allgemein:" names the default project before the first entry created it.
-        return await hours.default_project(context.session, group.id, default_name, context.now())
+        return await hour_budgets.default_project(
+            context.session, group.id, default_name, context.now()
+        )
     if project is None:
-        known = [p.name for p in await hours.projects_of(context.session, group.id)]
+        known = [p.name for p in await hour_budgets.projects_of(context.session, group.id)]
         raise context.refuse(
             "{group} has no project {name}. Projects: {known}. Coordinators create one "
             "with {example}.",

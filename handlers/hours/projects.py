@@ -19,7 +19,7 @@ from core.messages import Reply, ReplyBuilder, bold
 from handlers.hours.amounts import format_days, format_minutes, parse_amount
 from handlers.hours.budget import budget_text, tell_budget
 from handlers.shared.context import Context
-from storage import hours
+from storage import hour_budgets
 from storage.models import Project, WorkingGroup
 
 MAX_NAME = 100
@@ -56,15 +56,15 @@ async def project_command(context: Context, args: str) -> Reply:
         raise UsageError()
     if len(name) > MAX_NAME:
         raise context.refuse("A project name may be at most {limit} characters.", limit=MAX_NAME)
-    project = await hours.find_project(context.session, group.id, name)
+    project = await hour_budgets.find_project(context.session, group.id, name)
     created = project is None
     if project is None:
-        project = await hours.add_project(
+        project = await hour_budgets.add_project(
             context.session, group.id, name, context.person.id, context.now()
         )
     reply = context.reply(_CREATED if created else _SHOWN, name=bold(project.name))
     if make_default:
-        await hours.make_default(context.session, project)
+        await hour_budgets.make_default(context.session, project)
         reply.add(context.t("Hours without a project are now booked on it."))
     if budget_text is not None:
         await _set_budget(context, group, project, budget_text, reply)
@@ -86,7 +86,7 @@ async def _set_budget(
             "budget 120 h 2027.",
             text=f"„{text}“" if context.language == "de" else f'"{text}"',
         )
-    await hours.set_budget(
+    await hour_budgets.set_budget(
         context.session, project.id, year, minutes, context.person.id, context.now()
     )
     reply.add(
@@ -103,8 +103,8 @@ async def _set_budget(
 async def _budget_lines(
     context: Context, group: WorkingGroup, project: Project, year: int, reply: ReplyBuilder
 ) -> None:
-    used = await hours.used_in_year(context.session, project.id, year)
-    budget = await hours.budget_of(context.session, project.id, year)
+    used = await hour_budgets.used_in_year(context.session, project.id, year)
+    budget = await hour_budgets.budget_of(context.session, project.id, year)
     reply.add(budget_text(context, group, year, used, budget.minutes if budget else None))
 
 
@@ -117,15 +117,15 @@ async def projects_command(context: Context, args: str) -> Reply:
             join=context.command_word("beitreten"),
         )
     year = local_today(context, group).year
-    projects = await hours.projects_of(context.session, group.id)
+    projects = await hour_budgets.projects_of(context.session, group.id)
     if not projects:
         return context.reply(
             "{group} has no projects yet. Coordinators create one with {example}.",
             group=bold(group.name),
             example=f"{context.command_word('projekt')} Pilotprojekt budget 360",
         ).build()
-    budgets = await hours.budgets_of(context.session, group.id, year)
-    used = await hours.used_by_project(context.session, group.id, year)
+    budgets = await hour_budgets.budgets_of(context.session, group.id, year)
+    used = await hour_budgets.used_by_project(context.session, group.id, year)
     reply = context.reply("Projects of {group}:", group=bold(group.name))
     for project in projects:
         line = budget_text(context, group, year, used.get(project.id, 0), budgets.get(project.id))

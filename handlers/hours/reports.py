@@ -24,7 +24,7 @@ from handlers.hours.projects import local_today
 from handlers.shared.context import Context
 from handlers.shared.membership import is_coordinator
 from handlers.shared.mentions import resolve_member
-from storage import groups, hours
+from storage import groups, hour_budgets, hours
 from storage.models import HourEventKind, Project, WorkingGroup
 
 _REPORT = {"bericht", "report", "auswertung"}
@@ -132,9 +132,9 @@ async def _reported_person(context: Context, group: WorkingGroup, coordinator: b
 
 
 async def _named_project(context: Context, group: WorkingGroup, name: str) -> Project:
-    project = await hours.find_project(context.session, group.id, name)
+    project = await hour_budgets.find_project(context.session, group.id, name)
     if project is None:
-        known = [p.name for p in await hours.projects_of(context.session, group.id)]
+        known = [p.name for p in await hour_budgets.projects_of(context.session, group.id)]
         raise context.refuse(
             "{group} has no project {name}. Projects: {known}.",
             group=group.name,
@@ -170,8 +170,8 @@ async def _report_lines(
     reply.add(context.t("By project:"))
     one_year = period.start.year == period.end.year
     year = period.start.year
-    budgets = await hours.budgets_of(context.session, group.id, year) if one_year else {}
-    used = await hours.used_by_project(context.session, group.id, year) if budgets else {}
+    budgets = await hour_budgets.budgets_of(context.session, group.id, year) if one_year else {}
+    used = await hour_budgets.used_by_project(context.session, group.id, year) if budgets else {}
     for pid, minutes in sorted(per_project.items(), key=lambda pair: projects[pair[0]].casefold()):
         line = f"• {projects[pid]}: {format_minutes(minutes)} h"
         if pid in budgets:
