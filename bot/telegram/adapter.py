@@ -27,7 +27,6 @@ from telegram import (
     Chat,
     ChatMember,
     ChatMemberUpdated,
-    Document,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -48,19 +47,19 @@ from telegram.error import (
     InvalidToken,
     NetworkError,
     RetryAfter,
-    TelegramError,
 )
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, TypeHandler
 
 from bot.config import TelegramConfig
 from bot.router import Router
 from bot.telegram.admins import ChatAdmins
+from bot.telegram.documents import document_for, fetch_document
 from bot.telegram.menus import RETRY_DELAYS, CommandMenus
 from bot.telegram.polling import PacedPollRequest
 from bot.telegram.ratelimit import FloodLimiter
 from bot.telegram.render import keyboard_rows, render_html
 from bot.telegram.request import ClassifyingRequest, OutcomeUnknown
-from core.messages import ChatRef, Incoming, IncomingFile, Mention, Reply, Sender
+from core.messages import ChatRef, Incoming, Mention, Reply, Sender
 from reminders.notifier import DeliveryFailed, DeliveryUncertain
 
 log = logging.getLogger(__name__)
@@ -73,10 +72,6 @@ _PRESENT = {
     ChatMember.MEMBER,
     ChatMember.RESTRICTED,
 }
-# getFile of Telegram's cloud Bot API hands out files up to 20 MB; larger ones need a
-# self-hosted Bot API server.
-BOT_API_DOWNLOAD_LIMIT_MB = 20
-_DOWNLOAD_TIMEOUT = 120.0
 
 
 @dataclass
@@ -387,10 +382,10 @@ class TelegramAdapter:
             mentions=_mentions(message),
             message_id=str(message.message_id),
         )
-        document = _document_for(message)
+        document = document_for(message)
         reply: Reply | None
         if document is not None and self._router.is_command(text, PLATFORM):
-            fetched = await self._fetch(document, incoming)
+            fetched = await fetch_document(self._router, document, incoming)
             if isinstance(fetched, Reply):
                 reply = fetched  # refused: the command does not run without its file
             else:
@@ -404,31 +399,6 @@ class TelegramAdapter:
                 reply_to=None if message.chat.type == Chat.PRIVATE else message.message_id,
                 thread_id=message.message_thread_id if message.is_topic_message else None,
             )
-
-    async def _fetch(self, document: Document, incoming: Incoming) -> IncomingFile | Reply:
-        """Download a command's document, or the refusal to send instead of running it."""
-        name = document.file_name or "document"
-        settings = self._router.settings
-        if document.file_size is not None and document.file_size > settings.max_upload_bytes:
-            return await self._router.file_too_large(incoming, name, document.file_size)
-        try:
-            file = await document.get_file()
-            content = bytes(await file.download_as_bytearray(read_timeout=_DOWNLOAD_TIMEOUT))
-        except BadRequest as error:
-            if "too big" in error.message.casefold():
-                limit = min(settings.max_upload_mb, BOT_API_DOWNLOAD_LIMIT_MB)
-                size = document.file_size or (limit * 1024 * 1024 + 1)
-                return await self._router.file_too_large(incoming, name, size, limit)
-            log.warning("telegram: getFile for %s failed: %s", document.file_id, error)
-            return await self._router.file_unavailable(incoming, name)
-        except (TelegramError, RuntimeError) as error:
-            # RuntimeError: getFile answered without a file_path.
-            log.warning("telegram: download of %s failed: %s", document.file_id, error)
-            return await self._router.file_unavailable(incoming, name)
-        if len(content) > settings.max_upload_bytes:
-            return await self._router.file_too_large(incoming, name, len(content))
-        mime_type = document.mime_type or "application/octet-stream"
-        return IncomingFile(name, content, mime_type)
 
     async def _on_button(self, query: CallbackQuery) -> None:
         message = query.message
@@ -497,14 +467,6 @@ class TelegramAdapter:
 def _chat_ref(chat: Chat) -> ChatRef:
     title = chat.title or chat.full_name or str(chat.id)
     return ChatRef(PLATFORM, str(chat.id), chat.type == Chat.PRIVATE, title)
-
-
-def _document_for(message: Message) -> Document | None:
-    """The document a command carries: its own (caption) or the one of the message it answers."""
-    if message.document is not None:
-        return message.document
-    replied = message.reply_to_message
-    return replied.document if replied is not None else None
 
 
 def _mentions(message: Message) -> tuple[Mention, ...]:
