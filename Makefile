@@ -18,10 +18,11 @@ run: $(STAMP)
 	$(BIN)/agbot run $(if $(wildcard config.toml),--config config.toml)
 
 # The independent Matrix client of the tests (matrix-js-sdk, pinned by the lock file).
-JS_STAMP := tests/matrix_js/node_modules/.package-lock.json
+# Installed into build/matrix_js, outside tests/, by the same function the tests call.
+JS_STAMP := build/matrix_js/node_modules/.package-lock.json
 
-$(JS_STAMP): tests/matrix_js/package-lock.json
-	cd tests/matrix_js && npm ci --no-audit --no-fund --loglevel=error
+$(JS_STAMP): tests/matrix_js/package-lock.json | $(STAMP)
+	$(BIN)/python -c "from tests.matrix_js_client import ensure_installed; ensure_installed()"
 
 test: $(STAMP) $(JS_STAMP)
 	$(BIN)/pytest
@@ -42,4 +43,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.command_latency $(if $(AGBOT_TEST_POSTGRES_URL),--postgres $(AGBOT_TEST_POSTGRES_URL))
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build/matrix_js .pytest_cache .mypy_cache .ruff_cache .hypothesis

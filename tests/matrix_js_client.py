@@ -1,8 +1,9 @@
 """Drives ``tests/matrix_js/client.mjs``: matrix-js-sdk with the Rust crypto, as Element runs it.
 
 The Node packages are pinned in ``tests/matrix_js/package-lock.json``; `ensure_installed`
-runs ``npm ci`` when ``node_modules`` is missing or older than the lock file, so ``make
-test`` in a fresh clone installs them (the Makefile does the same before pytest). Without
+copies the client to ``build/matrix_js`` and runs ``npm ci`` there when ``node_modules`` is
+missing or older than the lock file, so ``make test`` in a fresh clone installs them (the
+Makefile calls it before pytest). Without
 Node or npm the tests that use this client fail, they do not skip.
 
 One `JsClient` is one Node process with one logged-in device; every call is one JSON line
@@ -22,25 +23,33 @@ from pathlib import Path
 from typing import Any
 
 JS_DIR = Path(__file__).parent / "matrix_js"
+# Installed outside tests/ (in the ignored build folder), so the suite's own files stay
+# the repository's: npm's packages are nobody's fixtures.
+INSTALL_DIR = Path(__file__).parent.parent / "build" / "matrix_js"
+_SOURCES = ("package.json", "package-lock.json", "client.mjs")
 _INSTALL_TIMEOUT = 300
 CALL_TIMEOUT = 60.0
 
 
 def ensure_installed() -> None:
-    """``npm ci`` in tests/matrix_js unless node_modules matches the lock file already."""
+    """Copy the client into build/matrix_js and ``npm ci`` there unless node_modules matches
+    the lock file already."""
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
         raise RuntimeError("the Matrix interoperability tests need Node.js 20+ and npm")
+    INSTALL_DIR.mkdir(parents=True, exist_ok=True)
     lock = JS_DIR / "package-lock.json"
-    stamp = JS_DIR / "node_modules" / ".package-lock.json"
+    stamp = INSTALL_DIR / "node_modules" / ".package-lock.json"
     # Several pytest processes may start at once: one installs, the others wait for it.
-    with (JS_DIR / ".install.lock").open("w") as guard:
+    with (INSTALL_DIR / ".install.lock").open("w") as guard:
         fcntl.flock(guard, fcntl.LOCK_EX)
+        for name in _SOURCES:
+            shutil.copyfile(JS_DIR / name, INSTALL_DIR / name)
         if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
             return
         subprocess.run(
             [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=JS_DIR,
+            cwd=INSTALL_DIR,
             check=True,
             timeout=_INSTALL_TIMEOUT,
         )
@@ -72,8 +81,8 @@ class JsClient:
         """Log in, set up cross-signing for the user, sync. ``isolation``: "all" or "signed"."""
         process = await asyncio.create_subprocess_exec(
             "node",
-            str(JS_DIR / "client.mjs"),
-            cwd=JS_DIR,
+            str(INSTALL_DIR / "client.mjs"),
+            cwd=INSTALL_DIR,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             limit=16 * 1024 * 1024,
