@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import Config
+from bot.config import TELEGRAM_PER_SECOND, Config
 from bot.router import Router
 from core.clock import Clock
 from core.when import warm_up
@@ -35,6 +35,21 @@ class App:
     async def close(self) -> None:
         await self.reminders.stop()
         await self.engine.dispose()
+
+
+# What one claimed batch may hold when processes share a token: about this many seconds of
+# sending at the process's share, so that the last batches are spread over the processes
+# instead of one process sending a long batch alone while the others wait.
+SHARED_BATCH_SECONDS = 5
+
+
+def batch_size(config: Config) -> int:
+    """Rows one dispatcher claims at a time."""
+    default = DispatchSettings.batch_size
+    if config.telegram is None or config.telegram.processes == 1:
+        return default
+    share = TELEGRAM_PER_SECOND // config.telegram.processes
+    return max(10, min(default, share * SHARED_BATCH_SECONDS))
 
 
 async def create_app(
@@ -70,7 +85,9 @@ async def create_app(
         router.notifiers,
         environment,
         DispatchSettings(
-            lease=timedelta(seconds=settings.lease_seconds), max_attempts=settings.max_attempts
+            batch_size=batch_size(config),
+            lease=timedelta(seconds=settings.lease_seconds),
+            max_attempts=settings.max_attempts,
         ),
     )
 

@@ -24,6 +24,8 @@ from reminders.planning import DigestSchedule
 from storage.database_url import DatabaseUrlError, async_database_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/agbot.db"
+# Telegram's messages a second for one bot token, whichever process sends them.
+TELEGRAM_PER_SECOND = 30
 PLATFORMS = ("telegram", "matrix", "console")
 
 
@@ -48,6 +50,9 @@ class TelegramConfig:
     webhook_secret: str = field(default="", repr=False)
     base_url: str = ""
     base_file_url: str = ""
+    # How many bot processes send with this token. Telegram's 30 messages a second count per
+    # token, so each process keeps to its share of them.
+    processes: int = 1
 
 
 @dataclass(frozen=True)
@@ -254,7 +259,10 @@ def _telegram(section: _Section, environ: Mapping[str, str]) -> TelegramConfig:
         webhook_secret=_secret(section, "webhook_secret", environ, "AGBOT_TELEGRAM_WEBHOOK_SECRET"),
         base_url=section.text("base_url"),
         base_file_url=section.text("base_file_url"),
+        processes=section.number("processes", 1),
     )
+    if config.processes < 1:
+        raise ConfigError("[telegram] processes: must be 1 or more")
     if mode == "webhook" and not (config.webhook_url and config.webhook_secret):
         raise ConfigError("[telegram] webhook_url and webhook_secret: required in webhook mode")
     return config

@@ -40,7 +40,10 @@ What the emulator offers:
   answers at once whatever its ``timeout``, like some proxies), `garble_next` (the call is
   carried out, but its answer is a 200 with broken JSON, a result with a field of the wrong
   type, or the connection is reset after the request was read), `refuse_connections`
-  (nothing listens for a while), `blocked_users`, bots kicked from groups, migrated groups.
+  (nothing listens for a while), `blocked_users`, bots kicked from groups, migrated groups;
+* Telegram's flood limits, when built with ``flood_limits=FloodLimits()``: 30 sends a second
+  per bot token (whoever sends with it), 20 a minute per group, one a second per private
+  chat; a send past a limit is answered 429 with ``retry_after``.
 
 Unknown chats are created on the fly (positive ids as private chats, ``-100…`` as supergroups,
 other negative ids as groups) unless the emulator is built with ``strict_chats=True``; then
@@ -57,9 +60,11 @@ import functools
 import inspect
 import itertools
 import json
+import math
 import mimetypes
 import re
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -240,6 +245,22 @@ class _Garble:
 
 
 GARBLINGS = ("broken_json", "wrong_type", "reset")
+
+
+@dataclass(frozen=True)
+class FloodLimits:
+    """Telegram's flood limits for one bot token, as the emulator enforces them.
+
+    A sending call that would pass a limit is answered 429 with the ``retry_after`` (whole
+    seconds, rounded up) after which it would pass; only accepted calls count.
+    """
+
+    per_bot_per_second: int = 30
+    per_group_per_minute: int = 20
+    per_private_per_second: int = 1
+
+
+FLOOD_COUNTED = frozenset({"sendmessage", "senddocument", "editmessagetext"})
 
 
 @dataclass
@@ -629,6 +650,7 @@ class TelegramEmulator:
         bot_username: str = "AGBot",
         strict_chats: bool = False,
         instant_polls: bool = False,
+        flood_limits: FloodLimits | None = None,
     ) -> None:
         self._token = token
         bot_id = int(token.split(":", 1)[0])
@@ -642,6 +664,10 @@ class TelegramEmulator:
         # Answer getUpdates at once, ignoring its ``timeout``, as some self-hosted Bot API
         # servers and proxies do.
         self.instant_polls = instant_polls
+        # None: every send is accepted however fast it comes (most tests want that).
+        self.flood_limits = flood_limits
+        self._accepted_sends: deque[float] = deque()
+        self._accepted_per_chat: dict[str, deque[float]] = {}
 
         self.calls: list[Call] = []
         self.blocked_users: set[int] = set()
@@ -1245,6 +1271,7 @@ class TelegramEmulator:
                 raise _ApiError(HTTPStatus.NOT_FOUND, "Not Found")
             await self._injected_hang(call)
             self._raise_injected_fault(call)
+            self._enforce_flood_limits(call)
             result = await known[1](call)
             call.status, call.response = HTTPStatus.OK, {"ok": True, "result": result}
         except _ApiError as error:
@@ -1306,6 +1333,34 @@ class TelegramEmulator:
             if fault.remaining <= 0:
                 self._faults.remove(fault)
             raise _ApiError(fault.status, fault.description, fault.parameters)
+
+    def _enforce_flood_limits(self, call: Call) -> None:
+        limits = self.flood_limits
+        if limits is None or call.method.lower() not in FLOOD_COUNTED:
+            return
+        chat = str(call.params.get("chat_id"))
+        private = chat.isdigit()
+        windows = [(self._accepted_sends, limits.per_bot_per_second, 1.0)]
+        per_chat = self._accepted_per_chat.setdefault(chat, deque())
+        if private:
+            windows.append((per_chat, limits.per_private_per_second, 1.0))
+        else:
+            windows.append((per_chat, limits.per_group_per_minute, 60.0))
+        wait = 0.0
+        for sent, limit, period in windows:
+            while sent and call.at - sent[0] >= period:
+                sent.popleft()
+            if len(sent) >= limit:
+                wait = max(wait, sent[0] + period - call.at)
+        if wait > 0:
+            retry_after = max(1, math.ceil(wait))
+            raise _ApiError(
+                HTTPStatus.TOO_MANY_REQUESTS,
+                f"Too Many Requests: retry after {retry_after}",
+                {"retry_after": retry_after},
+            )
+        for sent, _, _ in windows:
+            sent.append(call.at)
 
     def _notify(self) -> None:
         """Wake everything waiting for a change (long polls, wait_for)."""

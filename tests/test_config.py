@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import batch_size
 from bot.config import ConfigError, load_config
 from bot.logging_setup import SecretFilter
 
@@ -71,6 +72,7 @@ def test_environment_secrets_win_over_the_file(tmp_path: Path) -> None:
         ("[telegram]\nmode = 'polling'\n", "[telegram] token"),
         ('[telegram]\ntoken = "t"\nmode = "push"\n', "[telegram] mode"),
         ('[telegram]\ntoken = "t"\nwebhook_port = "80"\n', "[telegram] webhook_port"),
+        ('[telegram]\ntoken = "t"\nprocesses = 0\n', "[telegram] processes: must be 1"),
         ('[matrix]\nhomeserver = "matrix.org"\nuser_id = "@a:b"\npassword = "p"\n', "homeserver"),
         ('[matrix]\nhomeserver = "https://m.org"\nuser_id = "@a:b"\n', "password or access_token"),
         ("[chat]\nx = 1\n", "[chat]: unknown section"),
@@ -81,6 +83,18 @@ def test_an_invalid_config_names_the_key(tmp_path: Path, text: str, named: str) 
     with pytest.raises(ConfigError) as error:
         load_config(_write(tmp_path, text), {})
     assert named in str(error.value)
+
+
+@pytest.mark.parametrize(("processes", "batch"), [(1, 200), (3, 50), (30, 10)])
+def test_processes_sharing_a_token_claim_batches_they_can_send_in_seconds(
+    tmp_path: Path, processes: int, batch: int
+) -> None:
+    config = load_config(
+        _write(tmp_path, f'[telegram]\ntoken = "t"\nprocesses = {processes}\n'), {}
+    )
+    assert config.telegram is not None and config.telegram.processes == processes
+    # One process sends a batch alone anyway; shared, a batch is five seconds of its share.
+    assert batch_size(config) == batch
 
 
 def test_secrets_are_not_in_the_config_repr(tmp_path: Path) -> None:

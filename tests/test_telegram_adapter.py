@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import socket
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from html import unescape
@@ -394,6 +395,49 @@ async def test_the_flood_limiter_keeps_every_window(database_url: str) -> None:
             assert _most_in_any_window(to_anna, 1.0) == 1
         finally:
             await limited.stop()
+            await world.app.close()
+
+
+async def test_a_send_refused_with_429_does_not_use_up_a_groups_minute(database_url: str) -> None:
+    async with TelegramEmulator() as tg:
+        world = await _start_world(tg, database_url)
+        await world.adapter.stop()
+        limited = TelegramAdapter(
+            _telegram_config(tg),
+            world.app.router,
+            rate_limiter=FloodLimiter(group_per_minute=2),
+            poll_timeout=1,
+        )
+        await limited.start()
+        try:
+            tg.fail_next("sendMessage", status=429, retry_after=1, chat_id=GROUP)
+            started = time.monotonic()
+            for text in ("eins", "zwei"):
+                await limited.deliver(GROUP, Reply(lines=((Span(text),),)))
+            # Two sends fit the group's minute: the refused attempt took no slot of it.
+            assert time.monotonic() - started < 10
+            assert [m["text"] for m in tg.sent_messages(GROUP)] == ["eins", "zwei"]
+        finally:
+            await limited.stop()
+            await world.app.close()
+
+
+async def test_processes_sharing_a_token_each_keep_to_their_share(database_url: str) -> None:
+    async with TelegramEmulator() as tg:
+        world = await _start_world(tg, database_url)
+        await world.adapter.stop()
+        shared = TelegramAdapter(_telegram_config(tg, processes=3), world.app.router)
+        await shared.start()
+        try:
+            tg.clear_calls()
+            one_line = Reply(lines=((Span("Hallo"),),))
+            await asyncio.gather(*(shared.deliver(2000 + n, one_line) for n in range(15)))
+            sent = [call.at for call in tg.calls_of("sendMessage")]
+            assert len(sent) == 15
+            # A third of Telegram's 30 a second for the token.
+            assert _most_in_any_window(sent, 1.0) == 10
+        finally:
+            await shared.stop()
             await world.app.close()
 
 

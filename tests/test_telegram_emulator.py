@@ -50,7 +50,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from tests.telegram_emulator import TelegramEmulator
+from tests.telegram_emulator import FloodLimits, TelegramEmulator
 
 USER = 1001
 OTHER_USER = 1002
@@ -238,6 +238,29 @@ async def test_fail_next_429_raises_retry_after(tg: TelegramEmulator, ptb_bot: B
     await ptb_bot.send_message(USER, "zwei")  # only the next call failed
     assert [m["text"] for m in tg.sent_messages()] == ["zwei"]
     assert [m["text"] for m in tg.sent_messages(include_failed=True)] == ["eins", "zwei"]
+
+
+async def test_flood_limits_answer_429_past_telegrams_rates() -> None:
+    limits = FloodLimits(per_bot_per_second=5, per_group_per_minute=3, per_private_per_second=1)
+    async with TelegramEmulator(flood_limits=limits) as tg:
+        bot = Bot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url)
+        async with bot:
+            for text in ("g1", "g2", "g3"):
+                await bot.send_message(GROUP, text)
+            with pytest.raises(RetryAfter) as group_full:
+                await bot.send_message(GROUP, "g4")
+            assert 1 <= _seconds(group_full.value.retry_after) <= 60
+            await bot.send_message(USER, "p1")
+            with pytest.raises(RetryAfter):
+                await bot.send_message(USER, "p2")  # one a second into a private chat
+            await bot.send_message(OTHER_USER, "q1")
+            with pytest.raises(RetryAfter) as bot_full:
+                await bot.send_message(FORUM, "f1")  # the sixth send in a second: per bot
+            assert _seconds(bot_full.value.retry_after) == 1
+            await asyncio.sleep(1.05)
+            await bot.send_message(FORUM, "f1")
+    accepted = [m["text"] for m in tg.sent_messages()]
+    assert accepted == ["g1", "g2", "g3", "p1", "q1", "f1"]
 
 
 async def test_other_faults(tg: TelegramEmulator, ptb_bot: Bot) -> None:

@@ -119,7 +119,11 @@ class TelegramAdapter:
         builder = (
             ApplicationBuilder()
             .token(config.token)
-            .rate_limiter(rate_limiter if rate_limiter is not None else FloodLimiter())
+            .rate_limiter(
+                rate_limiter
+                if rate_limiter is not None
+                else FloodLimiter.shared_by(config.processes)
+            )
             .concurrent_updates(False)
             # Paces getUpdates when a server answers long polls at once.
             .get_updates_request(self.poll_request)

@@ -13,6 +13,7 @@ for its ``retry_after``. Only sending methods are limited: lookups such as
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
@@ -22,6 +23,8 @@ from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from bot.config import TELEGRAM_PER_SECOND
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,12 @@ class SlidingWindow:
         if self.limit:
             self.sent.append(now)
 
+    def forget(self, stamp: float) -> None:
+        """Take back a recorded send that Telegram refused: it used up no slot there."""
+        if self.limit:
+            with contextlib.suppress(ValueError):
+                self.sent.remove(stamp)
+
     @property
     def idle(self) -> bool:
         return not self.sent or time.monotonic() - self.sent[-1] >= self.period
@@ -75,7 +84,7 @@ class FloodLimiter(BaseRateLimiter[int]):
     def __init__(
         self,
         *,
-        overall_per_second: int = 30,
+        overall_per_second: int = TELEGRAM_PER_SECOND,
         group_per_minute: int = 20,
         private_per_second: int = 1,
         max_retries: int = 3,
@@ -88,6 +97,16 @@ class FloodLimiter(BaseRateLimiter[int]):
         self._chats: dict[str, SlidingWindow] = {}
         self._max_retries = max_retries
         self._paused_until = 0.0
+
+    @classmethod
+    def shared_by(cls, processes: int) -> FloodLimiter:
+        """The limiter of one of ``processes`` bot processes sending with the same token.
+
+        Telegram counts its 30 messages a second per token, so each process keeps to its
+        share. Group and private-chat limits need no share: the dispatcher serves one chat
+        from one process at a time.
+        """
+        return cls(overall_per_second=max(1, TELEGRAM_PER_SECOND // max(1, processes)))
 
     async def initialize(self) -> None:
         """Nothing to set up: windows are created when first needed."""
@@ -109,10 +128,14 @@ class FloodLimiter(BaseRateLimiter[int]):
         chat = self._chat_window(data.get("chat_id"))
         retries = rate_limit_args if rate_limit_args is not None else self._max_retries
         for attempt in range(retries + 1):
-            await self._wait_turn(chat)
+            stamp = await self._wait_turn(chat)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as flood:
+                # Refused, so not counted: kept, the retry would wait a whole group minute.
+                for window in (self._overall, chat):
+                    if window is not None:
+                        window.forget(stamp)
                 if attempt == retries:
                     raise
                 delay = flood.retry_after
@@ -121,7 +144,8 @@ class FloodLimiter(BaseRateLimiter[int]):
                 self._paused_until = max(self._paused_until, time.monotonic() + seconds + 0.1)
         raise AssertionError("unreachable")
 
-    async def _wait_turn(self, chat: SlidingWindow | None) -> None:
+    async def _wait_turn(self, chat: SlidingWindow | None) -> float:
+        """Wait until every window lets one more send out; the moment recorded for it."""
         windows = [self._overall] if chat is None else [self._overall, chat]
         while True:
             now = time.monotonic()
@@ -130,7 +154,7 @@ class FloodLimiter(BaseRateLimiter[int]):
                 # No await between the check and the record: nobody else can slip in.
                 for window in windows:
                     window.record(now)
-                return
+                return now
             await asyncio.sleep(wait)
 
     def _chat_window(self, chat_id: object) -> SlidingWindow | None:
