@@ -28,6 +28,7 @@ module per area of the grammar, none importing this package's ``__init__``:
 ``series_text``    a rule in German words
 ``resolve``        a single moment or date against now and the direction
 ``errors``         examples and honest errors (the words not placed, "did you mean")
+``split``          a date at the start or end of free text; dates that do not exist
 ``output``         the German echo and the result lines
 =================  =================================================================
 

@@ -165,7 +165,7 @@ def checked_date(day: int, month: int, year: int | None) -> CalDate:
         date(year if year is not None else 2000, month, day)
     except ValueError:
         shown = f"{day:02d}.{month:02d}." + (str(year) if year is not None else "")
-        raise WhenError(f"{shown} does not exist", DATE_EXAMPLES) from None
+        raise WhenError(f"{shown} does not exist", DATE_EXAMPLES, impossible=shown) from None
     return CalDate(day, month, year)
 
 

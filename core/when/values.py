@@ -27,7 +27,8 @@ class WhenError(ValueError):
     ``reason`` is English (for logs and ``agbot parse-when``); ``examples`` are
     working expressions a user could send instead. ``words`` are the words that could
     not be placed (as typed, lower case) and ``suggestion`` a known word close to them,
-    so that a reply in any language can name both.
+    so that a reply in any language can name both. ``impossible`` is a date that does
+    not exist, as a person writes it ("31.02."), so a reply can say exactly that.
     """
 
     def __init__(
@@ -37,12 +38,14 @@ class WhenError(ValueError):
         *,
         words: str = "",
         suggestion: str = "",
+        impossible: str = "",
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.examples = examples
         self.words = words
         self.suggestion = suggestion
+        self.impossible = impossible
 
 
 @dataclass(frozen=True)

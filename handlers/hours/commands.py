@@ -18,7 +18,7 @@ from core.i18n import N_
 from core.input_text import MAX_NUMBER
 from core.messages import Reply, ReplyBuilder, bold
 from core.timefmt import format_day, format_moment
-from core.when import Day, Moment, WhenError, parse_when
+from core.when import Day, Moment
 from handlers.hours import reports
 from handlers.hours.amounts import format_minutes, parse_amount
 from handlers.hours.budget import tell_budget
@@ -27,6 +27,7 @@ from handlers.hours.projects import local_today
 from handlers.shared.context import Context
 from handlers.shared.membership import is_coordinator
 from handlers.shared.numbers import item_number
+from handlers.shared.time_input import split_when
 from storage import groups, hour_budgets, hours
 from storage.hours import NewEntry
 from storage.models import HourEntry, HourEventKind, Project, WorkingGroup
@@ -40,6 +41,7 @@ _PROJECT_AT_END = re.compile(r"(?:^|\s)(?:für|fuer|for)\s+(?P<name>[^:]+)$", re
 _DELETE = {"loeschen", "löschen", "delete", "entfernen", "remove"}
 _EDIT = {"aendern", "ändern", "edit", "change", "korrigieren"}
 _AMOUNT_EXAMPLES = "2, 2,5, 1:30, 90min, 1 Std 15 Min, 0,5 TW"
+_DAY_EXAMPLES = "gestern, Montag, am 3.3., 20.3.2026"
 _DEFAULT_PROJECT = N_("General")
 _EVENT_TEXTS = {
     HourEventKind.CREATED: N_("{at}: logged {after} h by {name}"),
@@ -185,8 +187,7 @@ def _parse_booking(context: Context, group: WorkingGroup, args: str) -> _Booking
         before, after = rest[: match.start()].strip(), ""
     else:
         before, after = rest, ""
-    day, leftover = _leading_day(context, group, before)
-    description = " ".join(part for part in (leftover, after) if part)
+    day, description = _day_and_text(context, group, before, after)
     _refuse_long(context, description)
     return _Booking(minutes, day, project_name, description, trailing)
 
@@ -204,25 +205,29 @@ def _trailing_text(context: Context, name: str) -> str:
     return match.group(0).strip() if match else name
 
 
-def _leading_day(context: Context, group: WorkingGroup, text: str) -> tuple[date, str]:
-    """The day at the start of ``text`` (the longest expression that is one) and the rest.
+def _day_and_text(
+    context: Context, group: WorkingGroup, before: str, after: str
+) -> tuple[date, str]:
+    """The day the work was done and the description, from the words around "für X:".
 
-    Incomplete dates are read as the past ("Montag" is the last Monday), as one logs work
-    done; no date at all is today.
+    The day stands right after the amount or at the end ("Recherche gestern");
+    incomplete dates are read as the past ("Montag" is the last Monday), as one logs work
+    done. Whatever looks like a date is read as one or refused, never kept as
+    description ("am 31.2."); no date at all is today.
     """
-    words = text.split()
-    now = context.now().astimezone(ZoneInfo(group.timezone))
-    for count in range(len(words), 0, -1):
-        try:
-            when = parse_when(" ".join(words[:count]), now, group.timezone, "past")
-        except WhenError:
-            continue
-        if isinstance(when, Moment):
-            return when.at.date(), " ".join(words[count:])
-        if isinstance(when, Day):
-            return when.on, " ".join(words[count:])
+    when, before = split_when(
+        context, before, group.timezone, "past", examples=_DAY_EXAMPLES, at_end=not after
+    )
+    if when is None and after:
+        when, after = split_when(context, after, group.timezone, "past", examples=_DAY_EXAMPLES)
+    description = " ".join(part for part in (before, after) if part)
+    if isinstance(when, Moment):
+        return when.at.date(), description
+    if isinstance(when, Day):
+        return when.on, description
+    if when is not None:
         raise context.refuse("Hours are logged for one day, not for a series.")
-    return now.date(), text
+    return local_today(context, group), description
 
 
 async def _project(context: Context, group: WorkingGroup, name: str | None) -> Project:

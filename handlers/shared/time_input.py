@@ -1,20 +1,25 @@
 """Reading a time a person wrote, for every command that takes one; refusing it with
-examples when it is not understood; and the notes a confirmation repeats ("tomorrow",
-"next year", "week 22")."""
+examples when it is not understood, and with the reason when it names a day that does not
+exist ("Den 31.02. gibt es nicht."); splitting a date off free text; and the notes a
+confirmation repeats ("tomorrow", "next year", "week 22")."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from core.errors import Refusal
 from core.i18n import N_
 from core.messages import ReplyBuilder, fmt
-from core.when import Note, When, WhenError, parse_when
+from core.when import Note, Prefer, When, WhenError, parse_when
+from core.when.split import impossible_date, leading_when, trailing_when
 from handlers.shared.context import Context
 
 NOT_UNDERSTOOD = N_("I did not understand the time {text}. Examples: {examples}")
 _UNPLACED = N_("Not understood: {words}.")
+_IMPOSSIBLE = N_("There is no such day: {day}")
+_EXAMPLES = N_("Examples: {examples}")
 _SUGGESTION = N_("Did you mean {suggestion}?")
 _NOTES = {
     "today": N_("today"),
@@ -56,10 +61,49 @@ def read_when(
         raise _refusal(context, error, text, template, examples) from None
 
 
+def split_when(
+    context: Context,
+    text: str,
+    zone: str,
+    prefer: Prefer,
+    *,
+    examples: str,
+    at_end: bool = True,
+) -> tuple[When | None, str]:
+    """The date at the start (else, with ``at_end``, at the end) of ``text``, and the rest.
+
+    Whatever looks like a date is read as one or refused with the reason; a day that
+    does not exist is refused anywhere in the text. No date: ``(None, text)``.
+    """
+    now = context.now().astimezone(ZoneInfo(zone))
+    parse = partial(parse_when, now=now, tz=zone, prefer=prefer)
+    try:
+        found = leading_when(text, parse) or (trailing_when(text, parse) if at_end else None)
+        impossible = impossible_date(text if found is None else found[1])
+    except WhenError as error:
+        raise _refusal(context, error, text, NOT_UNDERSTOOD, examples) from None
+    if impossible is not None:
+        raise _refusal(context, impossible, text, NOT_UNDERSTOOD, examples)
+    return found if found is not None else (None, text)
+
+
+def refuse_impossible_dates(context: Context, text: str, examples: str) -> None:
+    """Refuses ``text`` when it names a day that does not exist ("bis 31.2.")."""
+    error = impossible_date(text)
+    if error is not None:
+        raise _refusal(context, error, text, NOT_UNDERSTOOD, examples)
+
+
 def _refusal(
     context: Context, error: WhenError, text: str, template: str, examples: str
 ) -> Refusal:
-    """The refusal with the examples, the words not placed and the closest known word."""
+    """The refusal with the examples, the words not placed and the closest known word;
+    for a day that does not exist, that reason."""
+    if error.impossible:
+        reply = ReplyBuilder(lines=fmt(context.t(_IMPOSSIBLE), day=error.impossible))
+        # The command's own examples: they show the form a date takes there.
+        reply.add(context.t(_EXAMPLES), examples=examples or ", ".join(error.examples))
+        return Refusal(reply.build())
     reply = ReplyBuilder(
         lines=fmt(
             context.t(template),

@@ -20,7 +20,9 @@ from handlers.shared.context import Context
 from handlers.shared.membership import is_coordinator, require_member
 from handlers.shared.mentions import resolve_member
 from handlers.shared.numbers import item_number
+from handlers.shared.time_input import refuse_impossible_dates
 from handlers.tasks.texts import (
+    DEADLINE_EXAMPLES,
     STATUS_NAMES,
     Due,
     FoundItem,
@@ -141,7 +143,12 @@ async def _create(context: Context, args: str) -> Reply:
 
 
 def _text_and_due(context: Context, group: WorkingGroup, text: str) -> tuple[str, Due | None]:
-    """The task's text and its deadline, if the text ends with one."""
+    """The task's text and its deadline, if the text ends with one.
+
+    A day that does not exist is refused wherever it stands ("zum 31.2."), so that it
+    never becomes part of the text.
+    """
+    refuse_impossible_dates(context, text, DEADLINE_EXAMPLES)
     for pattern in (_DEADLINE, _AT_THE_LATEST):
         keywords = list(pattern.finditer(text))
         if keywords:

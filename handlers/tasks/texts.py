@@ -100,13 +100,16 @@ class Due:
     notes: str = ""
 
 
+DEADLINE_EXAMPLES = "Freitag, 30.4., morgen 12 Uhr"
+
+
 def parse_due(context: Context, group: WorkingGroup, text: str) -> Due:
     """A deadline in the future ("bis spätestens 8.5.", "Ende Mai", "KW 18")."""
     when = read_when(
         context,
         text,
         group.timezone,
-        examples="Freitag, 30.4., morgen 12 Uhr",
+        examples=DEADLINE_EXAMPLES,
         template=_DEADLINE_NOT_UNDERSTOOD,
         state=group.state or DEFAULT_STATE,
         deadline=True,
