@@ -33,6 +33,7 @@ class MeetingDraft:
     link: str | None
     format: MeetingFormat
     created_by: int | None
+    all_day: bool = False
 
 
 async def _next_number(session: AsyncSession, group_id: int) -> int:
@@ -61,6 +62,7 @@ async def add_meeting(
         place=draft.place,
         link=draft.link,
         format=draft.format,
+        all_day=draft.all_day,
         status=MeetingStatus.SCHEDULED,
         created_by=draft.created_by,
         created_at=now,

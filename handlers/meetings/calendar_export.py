@@ -2,13 +2,13 @@
 
 A series is one event with its RRULE (its end as UNTIL or COUNT, left-out months as
 BYMONTH), cancelled occurrences as EXDATE and moved ones as overrides (RECURRENCE-ID);
-times carry the AG's zone with a VTIMEZONE.
+times carry the AG's zone with a VTIMEZONE; all-day meetings are DATE values.
 UIDs are derived from database ids, so re-importing updates instead of doubling.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
@@ -30,8 +30,13 @@ def _event(meeting: Meeting, zone: ZoneInfo, uid: str, start: datetime | None = 
     start = start or meeting.starts_at.astimezone(zone)
     event.add("uid", uid)
     event.add("dtstamp", meeting.updated_at)
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
+    if meeting.all_day:
+        # An all-day event: DATE values, the end the day after (RFC 5545 3.6.1).
+        event.add("dtstart", start.date())
+        event.add("dtend", start.date() + timedelta(days=1))
+    else:
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
     event.add("summary", meeting.title)
     if meeting.place:
         event.add("location", meeting.place)
@@ -81,18 +86,24 @@ def _series_events(
         if last is None:
             return []
         rule["UNTIL"] = last.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ")
+    if first.all_day and "UNTIL" in rule:
+        # With a DATE DTSTART the UNTIL is a date too (RFC 5545 3.3.10): its local day.
+        until = datetime.strptime(rule["UNTIL"][:15], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+        rule["UNTIL"] = until.astimezone(zone).strftime("%Y%m%d")
         rule.pop("COUNT", None)
     # Parsed from its text, so that UNTIL becomes a date-time as icalendar writes it.
     master.add("rrule", vRecur.from_ical(";".join(f"{k}={v}" for k, v in rule.items())))
     events = [master]
     for meeting in occurrences:
         original = (meeting.original_start or meeting.starts_at).astimezone(zone)
+        # An all-day series names its occurrences by date, as its DTSTART is a date.
+        named = original.date() if first.all_day else original
         if meeting.status is MeetingStatus.CANCELLED:
             if not series.cancelled or original <= _last(scheduled, zone):
-                master.add("exdate", original)
+                master.add("exdate", named)
         elif meeting.starts_at != meeting.original_start:
             moved = _event(meeting, zone, uid)
-            moved.add("recurrence-id", original)
+            moved.add("recurrence-id", named)
             events.append(moved)
     return events
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from core.commands import Command, Permission, Where
 from core.errors import UsageError
 from core.i18n import N_
 from core.messages import Reply, bold
-from core.timefmt import format_moment
+from core.timefmt import format_day, format_moment
 from core.when import Day, Moment, Recurrence
+from handlers.meetings.fields import Fields, read_fields
+from handlers.meetings.links import set_link
 from handlers.meetings.series import MAX_OCCURRENCES, SERIES_HORIZON, create_series, extend_series
 from handlers.meetings.texts import (
     announce,
@@ -19,6 +21,7 @@ from handlers.meetings.texts import (
     find_meeting,
     holiday_name,
     meeting_lines,
+    start_text,
     where_text,
 )
 from handlers.shared.context import Context
@@ -27,7 +30,7 @@ from handlers.shared.states import DEFAULT_STATE
 from handlers.shared.time_input import notes_text, read_when
 from storage import dialogues, meetings, reminders
 from storage.meetings import MeetingDraft
-from storage.models import Meeting, MeetingFormat, MeetingStatus, WorkingGroup
+from storage.models import Meeting, MeetingStatus, WorkingGroup
 
 DEFAULT_DURATION = 90
 MAX_TITLE = 200
@@ -35,26 +38,21 @@ MAX_TITLE = 200
 CONFIRM_ABOVE = 60
 DEFAULT_LIST_LENGTH = 5
 DIALOGUE_TIMEOUT = timedelta(minutes=10)
-_DURATION = re.compile(
-    r"^(\d{1,3})\s*(min|minuten|minutes|h|std|stunden|hours?)\.?$", re.IGNORECASE
-)
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
-_FORMATS = {
-    "präsenz": MeetingFormat.IN_PERSON,
-    "praesenz": MeetingFormat.IN_PERSON,
-    "vor ort": MeetingFormat.IN_PERSON,
-    "in person": MeetingFormat.IN_PERSON,
-    "digital": MeetingFormat.DIGITAL,
-    "online": MeetingFormat.DIGITAL,
-    "hybrid": MeetingFormat.HYBRID,
-}
+DAY_MINUTES = 24 * 60
 _MOVE_WORDS = {"verschieben", "move"}
 _CANCEL_WORDS = {"absagen", "cancel"}
 _SERIES_WORDS = {"serie", "series"}
+_LINK_WORDS = {"link"}
 
 
-def parse_time_or_refuse(context: Context, group: WorkingGroup, text: str) -> Moment | Recurrence:
-    """A moment or a series in the future; refuses dates without a time and past times."""
+def parse_time_or_refuse(
+    context: Context, group: WorkingGroup, text: str, *, all_day: bool = False
+) -> Moment | Recurrence:
+    """A moment or a series in the future; refuses dates without a time and past times.
+
+    An ``all_day`` meeting takes a date without a time instead: its moment is the
+    day's local midnight (a series' occurrences are at 00:00 already).
+    """
     when = read_when(
         context,
         text,
@@ -62,6 +60,8 @@ def parse_time_or_refuse(context: Context, group: WorkingGroup, text: str) -> Mo
         examples="nächsten Dienstag 14 Uhr, 7.4. 10:30",
         state=group.state or DEFAULT_STATE,
     )
+    if all_day:
+        return _whole_days(context, group, text, when)
     if isinstance(when, Day) or (isinstance(when, Recurrence) and when.all_day):
         raise context.refuse(
             "A meeting needs a time of day, e.g. {example}.",
@@ -74,42 +74,20 @@ def parse_time_or_refuse(context: Context, group: WorkingGroup, text: str) -> Mo
     return when
 
 
-def _details(parts: list[str]) -> tuple[int | None, MeetingFormat | None, str | None, str | None]:
-    """Duration (None: not given), format, place and link from the parts after the time."""
-    duration: int | None = None
-    meeting_format: MeetingFormat | None = None
-    places: list[str] = []
-    link: str | None = None
-    for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        duration_match = _DURATION.match(part)
-        if duration_match:
-            amount = int(duration_match.group(1))
-            hours = duration_match.group(2).lower().startswith(("h", "s"))
-            duration = amount * 60 if hours else amount
-            continue
-        if part.casefold() in _FORMATS:
-            meeting_format = _FORMATS[part.casefold()]
-            continue
-        url = _URL.search(part)
-        if url:
-            link = url.group(0)
-            part = (part[: url.start()] + part[url.end() :]).strip(" ,;")
-        if part:
-            places.append(part)
-    place = ", ".join(places) or None
-    return duration, meeting_format, place, link
-
-
-def _format_for(chosen: MeetingFormat | None, place: str | None, link: str | None) -> MeetingFormat:
-    if chosen is not None:
-        return chosen
-    if link and place:
-        return MeetingFormat.HYBRID
-    # A link alone makes a meeting digital.
-    return MeetingFormat.DIGITAL if link else MeetingFormat.IN_PERSON
+def _whole_days(
+    context: Context, group: WorkingGroup, text: str, when: Moment | Day | Recurrence
+) -> Moment | Recurrence:
+    if isinstance(when, Recurrence) and when.all_day:
+        return when
+    if not isinstance(when, Day):
+        raise context.refuse(
+            "An all-day meeting takes a date without a time of day, e.g. {example}.",
+            example="7.5. | ganztägig",
+        )
+    midnight = datetime.combine(when.on, time(0), ZoneInfo(group.timezone))
+    if when.on < context.now().astimezone(ZoneInfo(group.timezone)).date():
+        raise context.refuse("{when} is in the past.", when=format_day(when.on, context.language))
+    return Moment(midnight, timedelta(days=1), when.notes)
 
 
 async def meeting_command(context: Context, args: str) -> Reply:
@@ -121,12 +99,14 @@ async def meeting_command(context: Context, args: str) -> Reply:
         return await _move(context, group, rest)
     if first.casefold() in _CANCEL_WORDS:
         return await _cancel(context, group, rest)
+    if first.casefold() in _LINK_WORDS:
+        return await set_link(context, group, rest)
     parts = [part.strip() for part in args.split("|")]
     if len(parts) < 2 or not parts[0] or not parts[1]:
         raise UsageError()
     title = " ".join(parts[0].split())[:MAX_TITLE]
-    when = parse_time_or_refuse(context, group, parts[1])
-    duration, chosen, place, link = _details(parts[2:])
+    fields = read_fields(context, parts[2:])
+    when = parse_time_or_refuse(context, group, parts[1], all_day=fields.all_day)
     if isinstance(when, Recurrence) and not context.confirmed:
         count = when.count_within(SERIES_HORIZON, MAX_OCCURRENCES + 1)
         if count > CONFIRM_ABOVE:
@@ -134,11 +114,12 @@ async def meeting_command(context: Context, args: str) -> Reply:
     draft = MeetingDraft(
         group_id=group.id,
         title=title,
-        duration_minutes=duration or _range_minutes(when) or DEFAULT_DURATION,
-        place=place,
-        link=link,
-        format=_format_for(chosen, place, link),
+        duration_minutes=_duration(fields, when),
+        place=fields.place,
+        link=fields.link,
+        format=fields.meeting_format(),
         created_by=context.person.id,
+        all_day=fields.all_day,
     )
     if isinstance(when, Recurrence):
         created = await create_series(context.session, group, draft, when, context.now())
@@ -148,6 +129,13 @@ async def meeting_command(context: Context, args: str) -> Reply:
         await _plan_reminders(context, meeting)
     notes = notes_text(context, when.notes) if isinstance(when, Moment) else ""
     return await announce(context, group, await _invitation(context, group, created, notes))
+
+
+def _duration(fields: Fields, when: Moment | Recurrence) -> int:
+    """The stated duration, else the range's ("14–16 Uhr"), else 90 min; a whole day."""
+    if fields.all_day:
+        return DAY_MINUTES
+    return fields.duration or _range_minutes(when) or DEFAULT_DURATION
 
 
 def _range_minutes(when: Moment | Recurrence) -> int | None:
@@ -234,8 +222,7 @@ async def _invitation(
             context.t("A series: {count} meetings planned, next ones: {next}"),
             count=len(created),
             next=", ".join(
-                f"#{m.number} {format_moment(m.starts_at, context.language, group.timezone)}"
-                for m in created[1:4]
+                f"#{m.number} {start_text(context, m, group.timezone)}" for m in created[1:4]
             ),
         )
         for meeting in created[1:]:
@@ -267,12 +254,13 @@ async def _move(context: Context, group: WorkingGroup, args: str) -> Reply:
             )
         )
     meeting = await find_meeting(context, group, number)
-    when = parse_time_or_refuse(context, group, when_text)
+    when = parse_time_or_refuse(context, group, when_text, all_day=meeting.all_day)
     if isinstance(when, Recurrence):
         raise context.refuse("A meeting moves to one time, not to a series.")
-    old = format_moment(meeting.starts_at, context.language, group.timezone)
+    old = start_text(context, meeting, group.timezone)
     meeting.starts_at = when.at
-    meeting.duration_minutes = _range_minutes(when) or meeting.duration_minutes
+    if not meeting.all_day:
+        meeting.duration_minutes = _range_minutes(when) or meeting.duration_minutes
     meeting.updated_at = context.now()
     await _plan_reminders(context, meeting)
     reply = context.reply("Meeting moved (was {old}):", old=old)
@@ -296,7 +284,7 @@ async def _cancel(context: Context, group: WorkingGroup, args: str) -> Reply:
     meeting = await find_meeting(context, group, words[0])
     if meeting.status is MeetingStatus.CANCELLED:
         raise context.refuse("Meeting #{number} is already cancelled.", number=meeting.number)
-    when = format_moment(meeting.starts_at, context.language, group.timezone)
+    when = start_text(context, meeting, group.timezone)
     if len(words) == 2:
         if meeting.series_id is None:
             raise context.refuse(
@@ -356,7 +344,7 @@ async def meetings_command(context: Context, args: str) -> Reply:
         heading.add(
             "#{number} {when}: {title}{group} – {where}",
             number=meeting.number,
-            when=format_moment(meeting.starts_at, context.language, item.timezone),
+            when=start_text(context, meeting, item.timezone),
             title=bold(meeting.title),
             group=name,
             where=where_text(context, meeting),
@@ -381,14 +369,16 @@ COMMANDS = [
         name="termin",
         alias="meeting",
         usage=N_(
-            "<title> | <when> [| <place or link>] [| 90 min] [| hybrid] "
-            "| move #N <when> | cancel #N [series]"
+            "<title> | <when> [| <place or link>] [| 90 min] [| hybrid] [| all day] "
+            "| move #N <when> | cancel #N [series] | link #N <URL>"
         ),
         summary=N_("Plans a meeting or a series and invites the AG."),
         details=N_(
             "Examples: /termin Jour fixe | jeden ersten Dienstag im Monat 14 Uhr | Rathaus, "
-            "Raum 2.14 — /termin Workshop | 7.4. 10 Uhr | https://meet.example.org/ws | 3 h. "
-            "Also: /termin verschieben #N <when>, /termin absagen #N [serie]."
+            "Raum 2.14 — /termin Workshop | 7.4. 10 Uhr | meet.example.org/ws | 2,5 h — "
+            "/termin Klausur | 7.5. | ganztägig | Rathaus — /termin Abstimmung | 8.5. 10 Uhr | "
+            "Webex (the link follows with /termin link #N <URL>). Also: /termin verschieben #N "
+            "<when>, /termin absagen #N [serie]."
         ),
         handler=meeting_command,
         dialogue=meeting_dialogue,

@@ -69,6 +69,7 @@ async def extend_series(
             link=template.link,
             format=template.format,
             created_by=template.created_by,
+            all_day=template.all_day,
         )
         added = 0
         for start in rule.occurrences(SERIES_SCAN_LIMIT):

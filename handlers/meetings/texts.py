@@ -9,7 +9,7 @@ import holidays
 
 from core.i18n import N_
 from core.messages import ChatRef, Choice, Delivery, Reply, ReplyBuilder, bold
-from core.timefmt import format_moment
+from core.timefmt import format_day, format_moment
 from handlers.shared.context import Context
 from handlers.shared.numbers import meeting_number
 from handlers.shared.states import DEFAULT_STATE
@@ -22,6 +22,8 @@ FORMAT_NAMES = {
     MeetingFormat.DIGITAL: N_("digital"),
     MeetingFormat.HYBRID: N_("hybrid"),
 }
+ALL_DAY = N_("all day")
+LINK_FOLLOWS = N_("link follows")
 
 
 async def find_meeting(context: Context, group: WorkingGroup, word: str) -> Meeting:
@@ -37,16 +39,31 @@ async def find_meeting(context: Context, group: WorkingGroup, word: str) -> Meet
     return meeting
 
 
+def start_text(context: Context, meeting: Meeting, zone: str) -> str:
+    """``Di, 07.04.2026, 14:00 Uhr``; an all-day meeting ``Do, 07.05.2026, ganztägig``."""
+    if meeting.all_day:
+        day = format_day(meeting.starts_at.astimezone(ZoneInfo(zone)).date(), context.language)
+        return f"{day}, {context.t(ALL_DAY)}"
+    return format_moment(meeting.starts_at, context.language, zone)
+
+
 def when_text(context: Context, meeting: Meeting, zone: str, notes: str = "") -> str:
-    """``Di, 07.04.2026, 14:00 Uhr (90 min)``; with notes ``… (KW 15, 90 min)``."""
-    moment = format_moment(meeting.starts_at, context.language, zone)
+    """``Di, 07.04.2026, 14:00 Uhr (90 min)``; with notes ``… (KW 15, 90 min)``; all day
+    ``Do, 07.05.2026 (ganztägig)``."""
     noted = f"{notes}, " if notes else ""
+    if meeting.all_day:
+        day = format_day(meeting.starts_at.astimezone(ZoneInfo(zone)).date(), context.language)
+        return f"{day} ({noted}{context.t(ALL_DAY)})"
+    moment = format_moment(meeting.starts_at, context.language, zone)
     return f"{moment} ({noted}{meeting.duration_minutes} min)"
 
 
 def where_text(context: Context, meeting: Meeting) -> str:
+    """``Präsenz, Rathaus``; ``digital, https://…``; before its link ``digital, Link folgt``."""
     parts = [context.t(FORMAT_NAMES[meeting.format])]
     parts += [part for part in (meeting.place, meeting.link) if part]
+    if meeting.format is not MeetingFormat.IN_PERSON and not meeting.link:
+        parts.append(context.t(LINK_FOLLOWS))
     return ", ".join(parts)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -83,6 +84,8 @@ class Meeting(Base):
     place: Mapped[str | None] = mapped_column(String(500))
     link: Mapped[str | None] = mapped_column(String(1000))
     format: Mapped[MeetingFormat] = mapped_column(db_enum(MeetingFormat, "meeting_format"))
+    # "ganztägig": the meeting takes the whole day; ``starts_at`` is its local midnight.
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[MeetingStatus] = mapped_column(db_enum(MeetingStatus, "meeting_status"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
