@@ -227,6 +227,20 @@ async def agenda(session: AsyncSession, meeting_id: int) -> list[AgendaItem]:
     return list(rows)
 
 
+async def agendas_of_group(session: AsyncSession, group_id: int) -> dict[int, list[AgendaItem]]:
+    """Meeting id -> its TOPs in order, for every meeting of the AG that has any."""
+    rows = await session.scalars(
+        select(AgendaItem)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(Meeting.group_id == group_id)
+        .order_by(AgendaItem.meeting_id, AgendaItem.position)
+    )
+    found: dict[int, list[AgendaItem]] = {}
+    for item in rows:
+        found.setdefault(item.meeting_id, []).append(item)
+    return found
+
+
 async def add_agenda_item(
     session: AsyncSession, meeting_id: int, text: str, person_id: int, now: datetime
 ) -> AgendaItem:
