@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -133,6 +133,36 @@ async def upcoming(
     return [UpcomingMeeting(meeting, name, zone) for meeting, name, zone in rows]
 
 
+async def overlapping(
+    session: AsyncSession, group_ids: list[int], start: datetime, end: datetime
+) -> list[UpcomingMeeting]:
+    """Scheduled meetings of these AGs that run at some time between ``start`` and ``end``.
+
+    A meeting that ends when the span starts (or starts when it ends) does not overlap.
+    """
+    # The end is start plus duration, which SQL dialects add differently: look back by
+    # the longest duration of these AGs and compare the ends here.
+    longest = await session.scalar(
+        select(func.max(Meeting.duration_minutes)).where(Meeting.group_id.in_(group_ids))
+    )
+    rows = await session.execute(
+        select(Meeting, WorkingGroup.name, WorkingGroup.timezone)
+        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+        .where(
+            Meeting.group_id.in_(group_ids),
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at < end,
+            Meeting.starts_at > start - timedelta(minutes=longest or 0),
+        )
+        .order_by(Meeting.starts_at, WorkingGroup.name_key, Meeting.number)
+    )
+    return [
+        UpcomingMeeting(meeting, name, zone)
+        for meeting, name, zone in rows
+        if meeting.starts_at + timedelta(minutes=meeting.duration_minutes) > start
+    ]
+
+
 async def group_ids_of_person(session: AsyncSession, person_id: int) -> list[int]:
     rows = await session.scalars(
         select(Membership.group_id).where(Membership.person_id == person_id)
@@ -197,6 +227,20 @@ async def agenda(session: AsyncSession, meeting_id: int) -> list[AgendaItem]:
         select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position)
     )
     return list(rows)
+
+
+async def agendas_of_group(session: AsyncSession, group_id: int) -> dict[int, list[AgendaItem]]:
+    """Meeting id -> its TOPs in order, for every meeting of the AG that has any."""
+    rows = await session.scalars(
+        select(AgendaItem)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(Meeting.group_id == group_id)
+        .order_by(AgendaItem.meeting_id, AgendaItem.position)
+    )
+    found: dict[int, list[AgendaItem]] = {}
+    for item in rows:
+        found.setdefault(item.meeting_id, []).append(item)
+    return found
 
 
 async def add_agenda_item(

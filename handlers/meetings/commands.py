@@ -12,6 +12,7 @@ from core.i18n import N_
 from core.messages import Reply, bold
 from core.timefmt import format_day, format_moment
 from core.when import Day, Moment, Recurrence
+from handlers.meetings.clashes import warn_of_clashes
 from handlers.meetings.fields import Fields, read_fields
 from handlers.meetings.links import set_link
 from handlers.meetings.series import MAX_OCCURRENCES, SERIES_HORIZON, create_series, extend_series
@@ -128,7 +129,8 @@ async def meeting_command(context: Context, args: str) -> Reply:
     for meeting in created:
         await _plan_reminders(context, meeting)
     notes = notes_text(context, when.notes) if isinstance(when, Moment) else ""
-    return await announce(context, group, await _invitation(context, group, created, notes))
+    invitation = await announce(context, group, await _invitation(context, group, created, notes))
+    return await warn_of_clashes(context, group, created, invitation)
 
 
 def _duration(fields: Fields, when: Moment | Recurrence) -> int:
@@ -266,7 +268,8 @@ async def _move(context: Context, group: WorkingGroup, args: str) -> Reply:
     reply = context.reply("Meeting moved (was {old}):", old=old)
     await meeting_lines(context, group, meeting, reply, notes_text(context, when.notes))
     reply.choices.extend(answer_choices(context, meeting))
-    return await announce(context, group, reply.build())
+    moved = await announce(context, group, reply.build())
+    return await warn_of_clashes(context, group, [meeting], moved)
 
 
 async def _cancel(context: Context, group: WorkingGroup, args: str) -> Reply:

@@ -3,12 +3,11 @@ the deadline and the status as people read them."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from core.file_names import ascii_name
 from core.i18n import N_, Translator
 from core.messages import OutgoingFile, Reply, bold, fmt
 from core.timefmt import format_day, format_moment, format_time
@@ -37,15 +36,6 @@ _ENTRY_KINDS = {
     ProtocolEntryKind.DECISION: doc.EntryKind.DECISION,
     ProtocolEntryKind.ACTION: doc.EntryKind.ACTION,
 }
-_UMLAUTS = (
-    ("ä", "ae"),
-    ("ö", "oe"),
-    ("ü", "ue"),
-    ("Ä", "Ae"),
-    ("Ö", "Oe"),
-    ("Ü", "Ue"),
-    ("ß", "ss"),
-)
 # The start of a protocol file's name ("Protokoll_…").
 _FILE_PREFIX = N_("Protocol")
 STATUS_NAMES = {
@@ -263,15 +253,8 @@ async def build_document(
 def file_stem(translator: Translator, group: WorkingGroup, meeting: Meeting) -> str:
     """``Protokoll_AG-Innenstadt_1_2026-03-27``: a name every file system accepts."""
     day = meeting.starts_at.astimezone(ZoneInfo(group.timezone)).date()
-    return f"{translator.t(_FILE_PREFIX)}_{_slug(group.name)}_{meeting.number}_{day:%Y-%m-%d}"
-
-
-def _slug(text: str) -> str:
-    spelled = text
-    for umlaut, spelled_out in _UMLAUTS:
-        spelled = spelled.replace(umlaut, spelled_out)
-    plain = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-") or "AG"
+    name = ascii_name(group.name, "AG")
+    return f"{translator.t(_FILE_PREFIX)}_{name}_{meeting.number}_{day:%Y-%m-%d}"
 
 
 def render_files(
