@@ -64,4 +64,4 @@ async def test_tasks_due_later_are_only_counted(bot: ConsoleBot) -> None:
     agenda = await bot.say("/tagesordnung 1")
     assert "TOP 1: Offene Aufgaben (2, davon 0 überfällig)" in agenda
     assert top_numbers(agenda) == []
-    assert "Keine ist vor dem Termin fällig; alle: /aufgaben" in agenda
+    assert "Keine davon ist vor dem Termin fällig; alle: /aufgaben" in agenda
