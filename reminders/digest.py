@@ -1,5 +1,5 @@
 """The coordinators' weekly overview: per AG overdue tasks, tasks and meetings of the week,
-and the reminders that could not be delivered."""
+open tasks nobody is responsible for, and the reminders that could not be delivered."""
 
 from __future__ import annotations
 
@@ -85,6 +85,11 @@ async def _digest_group(
     reply.add(context.t("Due this week ({count}):"), count=len(this_week))
     for r in this_week:
         reply.add_spans([Span("  "), *item_spans(context, r)])
+    unassigned = await tasks.unassigned_items(session, [group.id])
+    if unassigned:
+        reply.add(context.t("Without anyone responsible ({count}):"), count=len(unassigned))
+        for r in unassigned:
+            reply.add_spans([Span("  "), *item_spans(context, r, with_assignees=False)])
     upcoming = await meetings.upcoming(session, [group.id], now, until=week_end)
     reply.add(context.t("Meetings this week ({count}):"), count=len(upcoming))
     for entry in upcoming:
@@ -116,6 +121,7 @@ _KIND_NAMES = {
     ReminderKind.PROTOCOL: N_("protocol delivery"),
     ReminderKind.BUDGET: N_("budget notice"),
     ReminderKind.ANNOUNCEMENT: N_("message to another chat"),
+    ReminderKind.UNASSIGNED: N_("notice of tasks without anyone responsible"),
 }
 
 

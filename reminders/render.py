@@ -39,6 +39,7 @@ from reminders.budget import render_budget
 from reminders.digest import render_digest
 from reminders.protocols import render_protocol_delivery, render_protocol_due
 from reminders.recurrence import next_occurrence
+from reminders.unassigned import render_unassigned
 from storage.models import (
     ActionItem,
     Meeting,
@@ -73,6 +74,8 @@ async def render(
         return await render_budget(session, env, row)
     if row.kind is ReminderKind.ANNOUNCEMENT:
         return render_announcement(row)
+    if row.kind is ReminderKind.UNASSIGNED:
+        return await render_unassigned(session, env, row)
     return await render_digest(session, env, row)
 
 

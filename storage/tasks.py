@@ -277,3 +277,42 @@ async def count_open(session: AsyncSession, group_ids: Sequence[int]) -> int:
             )
         )
     ) or 0
+
+
+async def release_person(session: AsyncSession, group_id: int, person_id: int) -> list[int]:
+    """Take the person off every open item of the AG; the numbers of those items, in order."""
+    item_ids = list(
+        await session.scalars(
+            select(ActionItem.id)
+            .where(
+                ActionItem.group_id == group_id,
+                ActionItem.status == TaskStatus.OPEN,
+                _assigned_to(person_id),
+            )
+            .order_by(ActionItem.id)
+        )
+    )
+    if item_ids:
+        await session.execute(
+            delete(ActionItemAssignee).where(
+                ActionItemAssignee.item_id.in_(item_ids), ActionItemAssignee.person_id == person_id
+            )
+        )
+    return item_ids
+
+
+async def items_by_id(session: AsyncSession, item_ids: Sequence[int]) -> list[ItemRow]:
+    """These items as lists show them, by number."""
+    query = _listing(ActionItem.id.in_(item_ids)).order_by(
+        ActionItem.id, Person.sort_name, Person.id
+    )
+    return await _items(session, query)
+
+
+async def unassigned_items(session: AsyncSession, group_ids: Sequence[int]) -> list[ItemRow]:
+    """Open items of these AGs that nobody is responsible for, by deadline (none last)."""
+    nobody = ~ActionItem.id.in_(select(ActionItemAssignee.item_id))
+    query = _listing(
+        ActionItem.group_id.in_(group_ids), ActionItem.status == TaskStatus.OPEN, nobody
+    ).order_by(ActionItem.due_at.is_(None), ActionItem.due_at, ActionItem.id)
+    return await _items(session, query)

@@ -435,4 +435,6 @@ async def test_reports_in_a_private_chat_are_about_the_only_ag(bot: ConsoleBot) 
     assert "• carla: 1:30 h" in out and "ben" not in out
     await bot.say("::user anna", "::chat ag2", "::admin", "/einrichten AG Zwei")
     out = await bot.say("::dm", "/stunden export")
-    assert "Bitte fragen Sie danach im Chat der AG, um die es geht." in out
+    assert "Sie gehören mehreren AGs an." in out and "file:" not in out
+    assert "[AG Zwei: /stunden export AG Zwei]" in out
+    assert "file: " in await bot.say("/stunden export AG Innenstadt")

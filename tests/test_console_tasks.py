@@ -318,7 +318,9 @@ async def test_the_agenda_ends_with_the_open_tasks(bot: ConsoleBot) -> None:
     assert lines[1] == "  TOP 1: Haushalt 2027"
     assert lines[2] == "  TOP 2: Offene Aufgaben (4, davon 2 überfällig)"
     assert lines[3].startswith("    ⚠ #4 Raum buchen") and lines[4].startswith("    ⚠ #1 Flyer")
-    assert "#2 Förderantrag prüfen – bis Do, 30.04.2026, 12:00 Uhr · ben, carla" in agenda
+    # Due after the meeting (#2) or without a deadline (#3): counted, not listed.
+    assert "#2 Förderantrag" not in agenda and "#3 Protokoll" not in agenda
+    assert lines[5] == "    … und 2 weitere: /aufgaben"
 
 
 async def test_items_survive_a_restart(database_url: str, tmp_path: Path) -> None:

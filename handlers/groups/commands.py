@@ -16,6 +16,7 @@ from handlers.shared.mentions import resolve_member
 from handlers.shared.questions import ask_yes_no
 from handlers.shared.states import group_state_name
 from handlers.shared.texts import PLATFORM_NAMES, role_name
+from handlers.tasks.leaving import release_tasks, unassigned_lines
 from storage import binding_requests, groups, people, reminders
 from storage.models import Role, WorkingGroup
 
@@ -268,8 +269,22 @@ async def leave_command(context: Context, args: str) -> Reply:
         raise context.refuse("You are not a member of {group}.", group=group.name)
     if context.role is Role.COORDINATOR:
         await _keep_one_coordinator(context, group, leaving=True)
+    released = await release_tasks(context, group, context.person)
     await groups.remove_member(context.session, group.id, context.person.id)
-    return context.reply("You have left {group}.", group=bold(group.name)).build()
+    reply = context.reply("You have left {group}.", group=bold(group.name))
+    if released.released:
+        count = len(released.released)
+        reply.add(
+            context.tn(
+                "You are no longer responsible for {count} open task.",
+                "You are no longer responsible for {count} open tasks.",
+                count,
+            ),
+            count=count,
+        )
+    if released.unassigned:
+        unassigned_lines(context, reply, released.unassigned)
+    return reply.build()
 
 
 async def _keep_one_coordinator(context: Context, group: WorkingGroup, *, leaving: bool) -> None:

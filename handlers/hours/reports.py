@@ -24,6 +24,7 @@ from handlers.hours.projects import local_today
 from handlers.shared.context import Context
 from handlers.shared.membership import is_coordinator
 from handlers.shared.mentions import resolve_member
+from handlers.shared.private_group import group_for
 from storage import groups, hour_budgets, hours
 from storage.models import HourEventKind, Project, WorkingGroup
 
@@ -39,6 +40,11 @@ _CHANGE_NAMES = {HourEventKind.CHANGED: N_("changed"), HourEventKind.DELETED: N_
 _XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Subcommand = Callable[[Context, str], Awaitable[Reply]]
+
+
+def _word(context: Context, german: str, english: str) -> str:
+    """A subcommand word in the reader's language, like the command words."""
+    return german if context.language == "de" else english
 
 
 def subcommand(word: str) -> Subcommand | None:
@@ -65,7 +71,7 @@ def _period(context: Context, group: WorkingGroup, text: str, default: str) -> P
 
 
 async def report(context: Context, args: str) -> Reply:
-    group = await _report_group(context)
+    group, args = await _report_group(context, args, _word(context, "bericht", "report"))
     coordinator = await is_coordinator(context, group)
     member = await groups.role_in(context.session, group.id, context.person.id) is not None
     if not member and not coordinator:
@@ -108,14 +114,10 @@ def entries_text(context: Context, count: int) -> str:
     return context.tn("{count} entry", "{count} entries", count).format(count=count)
 
 
-async def _report_group(context: Context) -> WorkingGroup:
-    """The chat's AG; in a private chat the person's only AG."""
-    if context.group is not None:
-        return context.group
-    own = await groups.groups_of_person(context.session, context.person.id)
-    if len(own) != 1:
-        raise context.refuse("Please ask for this in the chat of the AG it is about.")
-    return own[0][0]
+async def _report_group(context: Context, args: str, word: str) -> tuple[WorkingGroup, str]:
+    """The chat's AG; in a private chat the AG named first or the person's only AG, and the
+    arguments without its name. ``word``: the subcommand the AG buttons repeat."""
+    return await group_for(context, args, f"{context.command_word('stunden')} {word}")
 
 
 async def _reported_person(context: Context, group: WorkingGroup, coordinator: bool) -> int | None:
@@ -226,7 +228,7 @@ def _moments(group: WorkingGroup, period: Period) -> tuple[datetime, datetime]:
 
 
 async def export(context: Context, args: str) -> Reply:
-    group = await _report_group(context)
+    group, args = await _report_group(context, args, _word(context, "export", "export"))
     if not await is_coordinator(context, group):
         raise context.refuse("Only coordinators can export the hours of {group}.", group=group.name)
     period = _period(context, group, args.strip(), "jahr")
@@ -285,7 +287,7 @@ def _file_stem(word: str, group_name: str, period: Period) -> str:
 
 
 async def close(context: Context, args: str) -> Reply:
-    group = await _report_group(context)
+    group, args = await _report_group(context, args, _word(context, "abschliessen", "close"))
     if not await is_coordinator(context, group):
         raise context.refuse("Only coordinators can close a month of {group}.", group=group.name)
     if not args.strip():

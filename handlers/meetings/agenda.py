@@ -57,7 +57,7 @@ async def _show(context: Context, group: WorkingGroup, meeting: Meeting) -> Repl
             context.t("No points yet. Propose one with {command}"),
             command=f"{context.command_word('tagesordnung')} {meeting.number} + …",
         )
-    await open_items_top(context, group, reply, len(items) + 1)
+    await open_items_top(context, group, reply, len(items) + 1, meeting.starts_at)
     return reply.build()
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from core.commands import Command, Permission, Where
 from core.errors import UsageError
 from core.i18n import N_
-from core.messages import Reply, bold
+from core.messages import Choice, Reply, bold
 from core.timefmt import format_day, format_moment
 from core.when import Day, Moment, Recurrence
 from handlers.meetings.clashes import warn_of_clashes
@@ -26,6 +26,7 @@ from handlers.meetings.texts import (
     where_text,
 )
 from handlers.shared.context import Context
+from handlers.shared.private_group import group_choices, named_group, own_groups
 from handlers.shared.questions import ask_yes_no
 from handlers.shared.states import DEFAULT_STATE
 from handlers.shared.time_input import notes_text, read_when
@@ -324,12 +325,16 @@ async def _plan_reminders(context: Context, meeting: Meeting) -> None:
 
 
 async def meetings_command(context: Context, args: str) -> Reply:
+    group, args = await _listed_group(context, args)
     limit, until = _period(context, args)
-    if context.is_private:
+    choices: list[Choice] = []
+    if group is None:
         group_ids = await meetings.group_ids_of_person(context.session, context.person.id)
         heading = context.reply("Your upcoming meetings:")
+        if len(group_ids) > 1:  # a button per AG for its meetings only
+            own = [g for g in await own_groups(context) if g.id in group_ids]
+            choices = group_choices(own, context.command_word("termine"), args)
     else:
-        group = context.require_group()
         group_ids = [group.id]
         heading = context.reply("Upcoming meetings of {group}:", group=bold(group.name))
     await extend_series(context.session, group_ids, context.now())
@@ -341,9 +346,10 @@ async def meetings_command(context: Context, args: str) -> Reply:
             "No meetings planned. Coordinators plan one with {command} <title> | <when>.",
             command=context.command_word("termin"),
         ).build()
+    heading.choices.extend(choices)
     for item in found:
         meeting = item.meeting
-        name = f" [{item.group_name}]" if context.is_private else ""
+        name = f" [{item.group_name}]" if len(group_ids) > 1 else ""
         heading.add(
             "#{number} {when}: {title}{group} – {where}",
             number=meeting.number,
@@ -353,6 +359,15 @@ async def meetings_command(context: Context, args: str) -> Reply:
             where=where_text(context, meeting),
         )
     return heading.build()
+
+
+async def _listed_group(context: Context, args: str) -> tuple[WorkingGroup | None, str]:
+    """The chat's AG; in a private chat the AG named first (``/termine AG Verkehr``), or
+    None for the meetings of all the person's AGs."""
+    if not context.is_private:
+        return context.require_group(), args
+    named = named_group(await own_groups(context), args)
+    return named if named is not None else (None, args)
 
 
 def _period(context: Context, args: str) -> tuple[int | None, datetime | None]:
@@ -394,7 +409,7 @@ COMMANDS = [
         alias="meetings",
         usage=N_("[number | week | month]"),
         summary=N_("Shows the upcoming meetings (in a private chat: of all your AGs)."),
-        details="",
+        details=N_("In a private chat one AG's only: /termine AG Verkehr woche"),
         handler=meetings_command,
     ),
 ]

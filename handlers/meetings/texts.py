@@ -102,7 +102,7 @@ async def meeting_lines(
         reply.add(context.t("⚠ {holiday}, public holiday"), holiday=holiday)
     items = await meetings.agenda(context.session, meeting.id)
     open_tasks = ReplyBuilder()
-    await open_items_top(context, group, open_tasks, len(items) + 1)
+    await open_items_top(context, group, open_tasks, len(items) + 1, meeting.starts_at)
     if items or open_tasks.lines:
         reply.add(context.t("Agenda:"))
         for item in items:

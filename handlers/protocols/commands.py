@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from core.commands import Command, Permission, Where
+from core.commands import Command, Permission
 from core.errors import UsageError
 from core.i18n import N_, Translator
 from core.input_text import bounded_number
@@ -34,8 +34,9 @@ from handlers.protocols.texts import (
     told,
 )
 from handlers.shared.context import Context
-from handlers.shared.membership import require_member
+from handlers.shared.membership import require_member_in
 from handlers.shared.numbers import meeting_number
+from handlers.shared.private_group import group_for
 from storage import groups, protocols, reminders, tasks
 from storage.models import (
     Meeting,
@@ -57,8 +58,8 @@ _UPLOAD_WORDS = {"hochladen", "upload"}
 
 
 async def protocol_command(context: Context, args: str) -> Reply:
-    group = context.require_group()
-    require_member(context, group)
+    group, args = await group_for(context, args)
+    await require_member_in(context, group)
     minutes = await running_minutes(context, group)
     return told(context, minutes, await _protocol(context, group, args))
 
@@ -67,7 +68,7 @@ async def _protocol(context: Context, group: WorkingGroup, args: str) -> Reply:
     word, _, rest = args.strip().partition(" ")
     folded = word.casefold()
     if folded in _CORRECT_WORDS | _PUBLISH_WORDS | _UPLOAD_WORDS:
-        if context.level < Permission.COORDINATOR:
+        if await context.level_in(group.id) < Permission.COORDINATOR:
             raise context.refuse("Only coordinators of the AG can correct, publish or upload it.")
         number, _, text = rest.strip().partition(" ")
         if not number:
@@ -128,7 +129,7 @@ async def _get(context: Context, group: WorkingGroup, meeting: Meeting) -> Reply
         "The protocol of {title} (#{number}, {day}) is not published yet.", **heading
     )
     reply.add(context.t("Status: {status}"), status=status_text(context, meeting, group, protocol))
-    if context.level >= Permission.COORDINATOR and protocol is not None:
+    if await context.level_in(group.id) >= Permission.COORDINATOR and protocol is not None:
         # Coordinators review the draft: its entries with their numbers, and the documents.
         await _draft_lines(context, protocol, reply)
         if protocol.status is ProtocolStatus.DRAFT:
@@ -417,8 +418,8 @@ async def _upload(context: Context, group: WorkingGroup, meeting: Meeting) -> Re
 
 
 async def protocols_command(context: Context, args: str) -> Reply:
-    group = context.require_group()
-    require_member(context, group)
+    group, args = await group_for(context, args)
+    await require_member_in(context, group)
     if args.strip():
         raise UsageError()
     minutes = await running_minutes(context, group)
@@ -456,19 +457,16 @@ COMMANDS = [
             "who asked, /protokoll hochladen 3 with an attached PDF or DOCX publishes that file."
         ),
         handler=protocol_command,
-        permission=Permission.MEMBER,
-        where=Where.GROUP,
-        needs_group=True,
     ),
     Command(
         name="protokolle",
         alias="protocols",
         usage="",
         summary=N_("The AG's meetings with the state of their protocols."),
-        details="",
+        details=N_(
+            "Also in a private chat with me; there, if you belong to several AGs, with the AG's "
+            "name: /protokolle AG Verkehr, /protokoll AG Verkehr #3."
+        ),
         handler=protocols_command,
-        permission=Permission.MEMBER,
-        where=Where.GROUP,
-        needs_group=True,
     ),
 ]

@@ -20,3 +20,16 @@ def require_member(context: Context, group: WorkingGroup) -> None:
 async def is_coordinator(context: Context, group: WorkingGroup) -> bool:
     """Coordinator of ``group`` (the chat's admins in its chats and global admins count)."""
     return await context.level_in(group.id) >= Permission.COORDINATOR
+
+
+async def require_member_in(context: Context, group: WorkingGroup) -> None:
+    """Refuse people who are not members of ``group``, wherever they write from.
+
+    For commands that also work in a private chat, where the chat gives no role.
+    """
+    if await context.level_in(group.id) < Permission.MEMBER:
+        raise context.refuse(
+            "Only members of {group} can see this. Join with {join} in its chat.",
+            group=group.name,
+            join=context.command_word("beitreten"),
+        )

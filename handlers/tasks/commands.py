@@ -61,6 +61,7 @@ _EVENT_TEXTS = {
     TaskEventKind.DONE: N_("done, by {name}"),
     TaskEventKind.REOPENED: N_("reopened by {name}"),
     TaskEventKind.DROPPED: N_("dropped by {name}"),
+    TaskEventKind.LEFT: N_("{name} left the AG and is no longer responsible"),
 }
 
 

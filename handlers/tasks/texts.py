@@ -199,13 +199,18 @@ def done_choices(context: Context, rows: list[ItemRow]) -> list[Choice]:
 
 
 # How many open items the fixed last TOP of an agenda lists; the rest are counted.
-AGENDA_ITEMS = 15
+AGENDA_ITEMS = 10
 
 
 async def open_items_top(
-    context: Context, group: WorkingGroup, reply: ReplyBuilder, position: int
+    context: Context, group: WorkingGroup, reply: ReplyBuilder, position: int, before: datetime
 ) -> None:
-    """The fixed last agenda point "Offene Aufgaben": the AG's open items, overdue first."""
+    """The fixed last agenda point "Offene Aufgaben" of a meeting that starts at ``before``.
+
+    It counts all the AG's open items and lists what the meeting has to talk about: the
+    overdue ones, then those due before it starts, at most :data:`AGENDA_ITEMS`; the others
+    are one line pointing to /aufgaben, so a long list does not bury the agenda.
+    """
     rows = await tasks.open_items(context.session, [group.id])
     if not rows:
         return
@@ -217,12 +222,22 @@ async def open_items_top(
         count=len(rows),
         overdue=len(overdue),
     )
-    ordered = overdue + [row for row in rows if not row.is_overdue(now)]
-    for row in ordered[:AGENDA_ITEMS]:
+    due_before = [
+        row
+        for row in rows
+        if not row.is_overdue(now) and row.due_at is not None and row.due_at < before
+    ]
+    shown = (overdue + due_before)[:AGENDA_ITEMS]
+    for row in shown:
         reply.add_spans([Span("  "), *item_spans(context, row)])
-    if len(rows) > AGENDA_ITEMS:
+    if not shown:
+        reply.add(
+            context.t("  None is due before the meeting; all of them: {command}"),
+            command=context.command_word("aufgaben"),
+        )
+    elif len(rows) > len(shown):
         reply.add(
             context.t("  … and {count} more: {command}"),
-            count=len(rows) - AGENDA_ITEMS,
+            count=len(rows) - len(shown),
             command=context.command_word("aufgaben"),
         )

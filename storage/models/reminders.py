@@ -31,6 +31,9 @@ class ReminderKind(enum.StrEnum):
     # A message a command wrote for another chat (invitations, moves, cancellations, a
     # welcome): kept in ``payload`` and sent by the engine, so a crash cannot lose it.
     ANNOUNCEMENT = "announcement"
+    # A member left the AG and open tasks now have nobody responsible (told to each
+    # coordinator; the key names who left, ``payload`` the tasks as a JSON list of numbers).
+    UNASSIGNED = "unassigned"
 
 
 class ReminderStatus(enum.StrEnum):
@@ -93,5 +96,6 @@ class Reminder(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message_id: Mapped[str | None] = mapped_column(String(255))
-    # Announcements: the whole reply as JSON (core.line_codec.reply_to_json).
+    # Announcements: the whole reply as JSON (core.line_codec.reply_to_json); notices of
+    # unassigned tasks: the task numbers.
     payload: Mapped[str | None] = mapped_column(Text)

@@ -33,6 +33,8 @@ class TaskEventKind(enum.StrEnum):
     DONE = "done"
     REOPENED = "reopened"
     DROPPED = "dropped"
+    # The person left the AG and so is no longer responsible (``person_id`` is who left).
+    LEFT = "left"
 
 
 class ActionItem(Base):
