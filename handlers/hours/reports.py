@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from core.errors import UsageError
 from core.i18n import N_, Translator
 from core.messages import OutgoingFile, Reply, ReplyBuilder, bold
-from documents.hour_export import ChangeRow, HourRow, render_csv, render_xlsx
+from documents.hour_export import BudgetRow, ChangeRow, HourRow, render_csv
+from documents.hour_workbook import HourWorkbook, render_xlsx
 from handlers.hours.amounts import format_days, format_minutes
 from handlers.hours.budget import budget_text
 from handlers.hours.periods import Period, parse_period
@@ -259,17 +260,40 @@ async def export(context: Context, args: str) -> Reply:
         entries=entries_text(context, len(rows)),
         hours=format_minutes(sum(row.minutes for row in rows)),
     )
+    # The budget sheet is about the year the period ends in: "for the year" as reported.
+    year = period.end.year
+    book = HourWorkbook(
+        title=title,
+        group=group.name,
+        rows=rows,
+        changes=changes,
+        budget_year=year,
+        budgets=await _budget_rows(context, group, year),
+        hours_per_day=group.hours_per_day,
+    )
     # Seconds of work for a big year: in a thread, so the bot keeps answering other chats.
-    csv_file, xlsx_file = await asyncio.to_thread(_render, rows, changes, title, context.translator)
+    csv_file, xlsx_file = await asyncio.to_thread(_render, book, context.translator)
     reply.files.append(OutgoingFile(f"{stem}.csv", csv_file, "text/csv"))
     reply.files.append(OutgoingFile(f"{stem}.xlsx", xlsx_file, _XLSX_TYPE))
     return reply.build()
 
 
-def _render(
-    rows: list[HourRow], changes: list[ChangeRow], title: str, translator: Translator
-) -> tuple[bytes, bytes]:
-    return render_csv(rows, translator), render_xlsx(rows, changes, title, translator)
+def _render(book: HourWorkbook, translator: Translator) -> tuple[bytes, bytes]:
+    return render_csv(book.rows, translator), render_xlsx(book, translator)
+
+
+async def _budget_rows(context: Context, group: WorkingGroup, year: int) -> list[BudgetRow]:
+    """The AG's projects that have a budget or hours in ``year``, the default one first."""
+    budgets = await hour_budgets.budgets_of(context.session, group.id, year)
+    used = await hour_budgets.used_by_project(context.session, group.id, year)
+    capped = await hour_budgets.capped_projects(context.session, group.id, year)
+    return [
+        BudgetRow(
+            project.name, budgets.get(project.id), used.get(project.id, 0), project.id in capped
+        )
+        for project in await hour_budgets.projects_of(context.session, group.id)
+        if project.id in budgets or used.get(project.id)
+    ]
 
 
 def _file_stem(word: str, group_name: str, period: Period) -> str:
