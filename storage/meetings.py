@@ -131,6 +131,28 @@ async def upcoming(
     return [UpcomingMeeting(meeting, name, zone) for meeting, name, zone in rows]
 
 
+async def past(
+    session: AsyncSession,
+    group_ids: list[int],
+    before: datetime,
+    *,
+    since: datetime | None = None,
+    limit: int | None = None,
+) -> list[UpcomingMeeting]:
+    """Meetings of these AGs that began before ``before`` (cancelled ones too), latest first."""
+    query = (
+        select(Meeting, WorkingGroup.name, WorkingGroup.timezone)
+        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+        .where(Meeting.group_id.in_(group_ids), Meeting.starts_at < before)
+        .order_by(Meeting.starts_at.desc(), Meeting.number.desc())
+        .limit(limit)
+    )
+    if since is not None:
+        query = query.where(Meeting.starts_at >= since)
+    rows = await session.execute(query)
+    return [UpcomingMeeting(meeting, name, zone) for meeting, name, zone in rows]
+
+
 async def group_ids_of_person(session: AsyncSession, person_id: int) -> list[int]:
     rows = await session.scalars(
         select(Membership.group_id).where(Membership.person_id == person_id)

@@ -22,11 +22,11 @@ from core.when import Day, Moment, WhenError, parse_when
 from handlers.hours import reports
 from handlers.hours.amounts import format_minutes, parse_amount
 from handlers.hours.budget import refuse_over_cap, tell_budget
-from handlers.hours.periods import month_label
 from handlers.hours.projects import local_today
 from handlers.shared.context import Context
 from handlers.shared.membership import is_coordinator
 from handlers.shared.numbers import item_number
+from handlers.shared.periods import month_label
 from storage import groups, hour_budgets, hours
 from storage.hours import NewEntry
 from storage.models import HourEntry, HourEventKind, Project, WorkingGroup

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
-from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from core.errors import UsageError
@@ -20,11 +19,12 @@ from documents.hour_export import BudgetRow, ChangeRow, HourRow, render_csv
 from documents.hour_workbook import HourWorkbook, render_xlsx
 from handlers.hours.amounts import format_days, format_minutes
 from handlers.hours.budget import budget_text
-from handlers.hours.periods import Period, parse_period
 from handlers.hours.projects import local_today
 from handlers.shared.context import Context
 from handlers.shared.membership import is_coordinator
 from handlers.shared.mentions import resolve_member
+from handlers.shared.periods import Period
+from handlers.shared.time_input import read_period
 from storage import groups, hour_budgets, hours
 from storage.models import HourEventKind, Project, WorkingGroup
 
@@ -32,7 +32,6 @@ _REPORT = {"bericht", "report", "auswertung"}
 _EXPORT = {"export", "exportieren"}
 _CLOSE = {"abschliessen", "abschließen", "close"}
 _PROJECT = re.compile(r"(?:^|\s)(?:für|fuer|for)\s+(?P<name>.+)$", re.IGNORECASE)
-_PERIOD_EXAMPLES = "Monat, Jahr, Vormonat, März, 03/2026, 2026, Q1, von 1.1. bis 30.6."
 # Changes listed in a report; the export has all of them.
 _CHANGES_SHOWN = 10
 _CHANGE_NAMES = {HourEventKind.CHANGED: N_("changed"), HourEventKind.DELETED: N_("deleted")}
@@ -54,15 +53,7 @@ def subcommand(word: str) -> Subcommand | None:
 
 
 def _period(context: Context, group: WorkingGroup, text: str, default: str) -> Period:
-    zone = ZoneInfo(group.timezone)
-    period = parse_period(text or default, context.now().astimezone(zone), group.timezone)
-    if period is None:
-        raise context.refuse(
-            "I did not understand the period {text}. Examples: {examples}",
-            text=f"„{text}“" if context.language == "de" else f'"{text}"',
-            examples=_PERIOD_EXAMPLES,
-        )
-    return period
+    return read_period(context, text or default, group.timezone)
 
 
 async def report(context: Context, args: str) -> Reply:
@@ -199,7 +190,7 @@ async def _changes(
 
     Only the person of an entry changes it, so a person's report shows their own changes.
     """
-    start, end = _moments(group, period)
+    start, end = period.moments(group.timezone)
     changes = await hours.changes_between(context.session, group.id, start, end)
     if person_id is not None:
         changes = [(event, name) for event, name in changes if event.person_id == person_id]
@@ -219,13 +210,6 @@ async def _changes(
         )
 
 
-def _moments(group: WorkingGroup, period: Period) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(group.timezone)
-    start = datetime.combine(period.start, time(0), zone)
-    end = datetime.combine(period.end, time(23, 59, 59, 999999), zone)
-    return start, end
-
-
 async def export(context: Context, args: str) -> Reply:
     group = await _report_group(context)
     if not await is_coordinator(context, group):
@@ -237,7 +221,7 @@ async def export(context: Context, args: str) -> Reply:
         async for chunk in hours.export_rows(context.session, group.id, period.start, period.end)
         for row in chunk
     ]
-    start, end = _moments(group, period)
+    start, end = period.moments(group.timezone)
     changes = [
         ChangeRow(
             at=event.at.astimezone(zone),

@@ -12,6 +12,7 @@ from core.i18n import N_
 from core.messages import Reply, bold
 from core.timefmt import format_moment
 from core.when import Day, Moment, Recurrence
+from handlers.meetings.past import PAST_WORDS, past_meetings
 from handlers.meetings.series import MAX_OCCURRENCES, SERIES_HORIZON, create_series, extend_series
 from handlers.meetings.texts import (
     announce,
@@ -333,6 +334,9 @@ async def _plan_reminders(context: Context, meeting: Meeting) -> None:
 
 
 async def meetings_command(context: Context, args: str) -> Reply:
+    first, _, rest = args.strip().partition(" ")
+    if first.casefold() in PAST_WORDS:
+        return await past_meetings(context, rest.strip())
     limit, until = _period(context, args)
     if context.is_private:
         group_ids = await meetings.group_ids_of_person(context.session, context.person.id)
@@ -399,9 +403,13 @@ COMMANDS = [
     Command(
         name="termine",
         alias="meetings",
-        usage=N_("[number | week | month]"),
+        usage=N_("[number | week | month] | past [<period>]"),
         summary=N_("Shows the upcoming meetings (in a private chat: of all your AGs)."),
-        details="",
+        details=N_(
+            "Examples: /termine monat — /termine vergangen (the last ten that took place) — "
+            "/termine vergangen März — /termine vergangen 2025 — /termine vergangen von 1.1. "
+            "bis 30.6."
+        ),
         handler=meetings_command,
     ),
 ]
