@@ -258,12 +258,26 @@ async def remove_agenda_item(session: AsyncSession, meeting_id: int, position: i
 
 
 async def set_answer(
-    session: AsyncSession, meeting_id: int, person_id: int, answer: Answer, now: datetime
+    session: AsyncSession,
+    meeting_id: int,
+    person_id: int,
+    answer: Answer,
+    now: datetime,
+    reason: str | None = None,
 ) -> None:
+    """The person's answer, replacing an earlier one (and its reason)."""
     await session.execute(
         delete(Rsvp).where(Rsvp.meeting_id == meeting_id, Rsvp.person_id == person_id)
     )
-    session.add(Rsvp(meeting_id=meeting_id, person_id=person_id, answer=answer, answered_at=now))
+    session.add(
+        Rsvp(
+            meeting_id=meeting_id,
+            person_id=person_id,
+            answer=answer,
+            answered_at=now,
+            reason=reason,
+        )
+    )
     await session.flush()
 
 
@@ -272,15 +286,21 @@ class Attendee:
     person_id: int
     display_name: str
     answer: Answer | None
+    reason: str | None = None
+
+    @property
+    def name_with_reason(self) -> str:
+        """``ben (Urlaub)``: the name, and the reason the person gave, if any."""
+        return f"{self.display_name} ({self.reason})" if self.reason else self.display_name
 
 
 async def attendees(session: AsyncSession, meeting: Meeting) -> list[Attendee]:
     """Every member of the meeting's AG with their answer (None: no answer yet)."""
     rows = await session.execute(
-        select(Person.id, Person.display_name, Rsvp.answer)
+        select(Person.id, Person.display_name, Rsvp.answer, Rsvp.reason)
         .join(Membership, Membership.person_id == Person.id)
         .outerjoin(Rsvp, (Rsvp.person_id == Person.id) & (Rsvp.meeting_id == meeting.id))
         .where(Membership.group_id == meeting.group_id)
         .order_by(Person.sort_name, Person.id)
     )
-    return [Attendee(pid, name, answer) for pid, name, answer in rows]
+    return [Attendee(pid, name, answer, reason) for pid, name, answer, reason in rows]

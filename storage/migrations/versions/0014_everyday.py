@@ -1,4 +1,5 @@
-"""Everyday use: a project's year budget can be a hard cap.
+"""Everyday use: a project's year budget can be a hard cap; an answer to an invitation
+keeps its reason ("/absage #3 wegen Urlaub").
 
 Revision ID: 0014
 Revises: 0011
@@ -21,8 +22,12 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column('hard', sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+    with op.batch_alter_table('rsvps', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reason', sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('rsvps', schema=None) as batch_op:
+        batch_op.drop_column('reason')
     with op.batch_alter_table('project_budgets', schema=None) as batch_op:
         batch_op.drop_column('hard')
