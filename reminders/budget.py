@@ -1,6 +1,7 @@
 """The notice to a coordinator that a project reached 80 % or 100 % of its year's budget.
 
-The numbers are read when the notice is sent, so it shows the use as it is then.
+The numbers are read when the notice is sent, so it shows the use as it is then, in the
+same line the booking's reply shows.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.messages import bold, mention
-from handlers.hours.budget import budget_text, parse_budget_key
+from handlers.hours.budget import parse_budget_key, usage_text
 from reminders.addressing import (
     UNREACHABLE,
     Rendered,
@@ -57,5 +58,5 @@ async def render_budget(
         threshold=threshold,
         year=year,
     )
-    reply.add(budget_text(context, group, year, used, budget.minutes))
+    reply.add(usage_text(context, year, used, budget.minutes))
     return Rendered(outgoing_to(address, reply.build()), [])

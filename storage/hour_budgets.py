@@ -90,6 +90,8 @@ async def set_budget(
     minutes: int,
     person_id: int | None,
     now: datetime,
+    *,
+    hard: bool = False,
 ) -> ProjectBudget:
     """Set a year's budget. Thresholds already told stay told: each is told once a year."""
     budget = await budget_of(session, project_id, year)
@@ -97,6 +99,7 @@ async def set_budget(
         budget = ProjectBudget(project_id=project_id, year=year, alerted_percent=0)
         session.add(budget)
     budget.minutes = minutes
+    budget.hard = hard
     budget.set_by = person_id
     budget.set_at = now
     await session.flush()
@@ -113,6 +116,34 @@ async def budgets_of(session: AsyncSession, group_id: int, year: int) -> dict[in
     return {project_id: minutes for project_id, minutes in rows}
 
 
+async def capped_projects(session: AsyncSession, group_id: int, year: int) -> set[int]:
+    """The AG's projects whose budget for ``year`` is a hard cap."""
+    rows = await session.scalars(
+        select(ProjectBudget.project_id)
+        .join(Project, Project.id == ProjectBudget.project_id)
+        .where(
+            Project.group_id == group_id,
+            ProjectBudget.year == year,
+            ProjectBudget.hard.is_(True),
+        )
+    )
+    return set(rows)
+
+
+async def locked_budget(session: AsyncSession, project_id: int, year: int) -> ProjectBudget | None:
+    """The year's budget, its row locked (PostgreSQL) until the transaction ends.
+
+    A booking checks a hard cap under this lock, so two bookings at the same moment cannot
+    both pass the check and together pass the cap.
+    """
+    return await session.scalar(
+        select(ProjectBudget)
+        .where(ProjectBudget.project_id == project_id, ProjectBudget.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 async def crossed_thresholds(
     session: AsyncSession, project_id: int, year: int
 ) -> tuple[ProjectBudget, int, int] | None:
@@ -122,12 +153,7 @@ async def crossed_thresholds(
     returns the highest. The budget row is locked first (PostgreSQL), so two bookings at
     the same moment cannot both tell the same threshold.
     """
-    budget = await session.scalar(
-        select(ProjectBudget)
-        .where(ProjectBudget.project_id == project_id, ProjectBudget.year == year)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    budget = await locked_budget(session, project_id, year)
     if budget is None or budget.minutes <= 0:
         return None
     used = await used_in_year(session, project_id, year)

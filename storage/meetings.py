@@ -163,6 +163,28 @@ async def overlapping(
     ]
 
 
+async def past(
+    session: AsyncSession,
+    group_ids: list[int],
+    before: datetime,
+    *,
+    since: datetime | None = None,
+    limit: int | None = None,
+) -> list[UpcomingMeeting]:
+    """Meetings of these AGs that began before ``before`` (cancelled ones too), latest first."""
+    query = (
+        select(Meeting, WorkingGroup.name, WorkingGroup.timezone)
+        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+        .where(Meeting.group_id.in_(group_ids), Meeting.starts_at < before)
+        .order_by(Meeting.starts_at.desc(), Meeting.number.desc())
+        .limit(limit)
+    )
+    if since is not None:
+        query = query.where(Meeting.starts_at >= since)
+    rows = await session.execute(query)
+    return [UpcomingMeeting(meeting, name, zone) for meeting, name, zone in rows]
+
+
 async def group_ids_of_person(session: AsyncSession, person_id: int) -> list[int]:
     rows = await session.scalars(
         select(Membership.group_id).where(Membership.person_id == person_id)
@@ -282,12 +304,26 @@ async def remove_agenda_item(session: AsyncSession, meeting_id: int, position: i
 
 
 async def set_answer(
-    session: AsyncSession, meeting_id: int, person_id: int, answer: Answer, now: datetime
+    session: AsyncSession,
+    meeting_id: int,
+    person_id: int,
+    answer: Answer,
+    now: datetime,
+    reason: str | None = None,
 ) -> None:
+    """The person's answer, replacing an earlier one (and its reason)."""
     await session.execute(
         delete(Rsvp).where(Rsvp.meeting_id == meeting_id, Rsvp.person_id == person_id)
     )
-    session.add(Rsvp(meeting_id=meeting_id, person_id=person_id, answer=answer, answered_at=now))
+    session.add(
+        Rsvp(
+            meeting_id=meeting_id,
+            person_id=person_id,
+            answer=answer,
+            answered_at=now,
+            reason=reason,
+        )
+    )
     await session.flush()
 
 
@@ -296,15 +332,21 @@ class Attendee:
     person_id: int
     display_name: str
     answer: Answer | None
+    reason: str | None = None
+
+    @property
+    def name_with_reason(self) -> str:
+        """``ben (Urlaub)``: the name, and the reason the person gave, if any."""
+        return f"{self.display_name} ({self.reason})" if self.reason else self.display_name
 
 
 async def attendees(session: AsyncSession, meeting: Meeting) -> list[Attendee]:
     """Every member of the meeting's AG with their answer (None: no answer yet)."""
     rows = await session.execute(
-        select(Person.id, Person.display_name, Rsvp.answer)
+        select(Person.id, Person.display_name, Rsvp.answer, Rsvp.reason)
         .join(Membership, Membership.person_id == Person.id)
         .outerjoin(Rsvp, (Rsvp.person_id == Person.id) & (Rsvp.meeting_id == meeting.id))
         .where(Membership.group_id == meeting.group_id)
         .order_by(Person.sort_name, Person.id)
     )
-    return [Attendee(pid, name, answer) for pid, name, answer in rows]
+    return [Attendee(pid, name, answer, reason) for pid, name, answer, reason in rows]

@@ -214,14 +214,20 @@ async def closed_items(
     group_ids: Sequence[int],
     since: datetime,
     *,
+    until: datetime | None = None,
     person_id: int | None = None,
 ) -> list[ItemRow]:
-    """Items done or dropped since ``since``, the latest first."""
+    """Items done or dropped since ``since`` (and up to ``until``), the latest first."""
     query = _listing(
         ActionItem.group_id.in_(group_ids),
         ActionItem.status.in_(CLOSED),
         ActionItem.closed_at >= since,
-    ).order_by(ActionItem.closed_at.desc(), ActionItem.id.desc(), Person.sort_name, Person.id)
+    )
+    if until is not None:
+        query = query.where(ActionItem.closed_at <= until)
+    query = query.order_by(
+        ActionItem.closed_at.desc(), ActionItem.id.desc(), Person.sort_name, Person.id
+    )
     if person_id is not None:
         query = query.where(or_(_assigned_to(person_id), ActionItem.closed_by == person_id))
     return await _items(session, query)

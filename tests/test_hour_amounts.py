@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from handlers.hours.amounts import format_days, format_minutes, parse_amount
-from handlers.hours.periods import parse_period
+from handlers.shared.periods import parse_period
 
 NOW = datetime(2026, 3, 25, 10, 15, tzinfo=ZoneInfo("Europe/Berlin"))
 

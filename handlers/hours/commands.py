@@ -21,12 +21,12 @@ from core.timefmt import format_day, format_moment
 from core.when import Day, Moment
 from handlers.hours import reports
 from handlers.hours.amounts import format_minutes, parse_amount
-from handlers.hours.budget import tell_budget
-from handlers.hours.periods import month_label
+from handlers.hours.budget import refuse_over_cap, tell_budget
 from handlers.hours.projects import local_today
 from handlers.shared.context import Context
 from handlers.shared.membership import is_coordinator
 from handlers.shared.numbers import item_number
+from handlers.shared.periods import month_label
 from handlers.shared.time_input import split_when
 from storage import groups, hour_budgets, hours
 from storage.hours import NewEntry
@@ -105,6 +105,7 @@ async def _log(context: Context, args: str) -> Reply:
         project = await _project(context, group, booking.project_name)
     already = await hours.minutes_on_day(context.session, context.person.id, booking.day)
     _refuse_over_day(context, booking.day, already, booking.minutes)
+    await refuse_over_cap(context, project, booking.day.year, booking.minutes)
     entry = await hours.add_entry(
         context.session,
         NewEntry(
@@ -400,8 +401,10 @@ async def _edit(context: Context, text: str) -> Reply:
     )
     _refuse_over_day(context, entry.work_date, others, minutes)
     before = entry.minutes
-    await hours.change_minutes(context.session, entry, minutes, context.person.id, context.now())
     project = await context.session.get(Project, entry.project_id)
+    if project is not None:
+        await refuse_over_cap(context, project, entry.work_date.year, minutes - before)
+    await hours.change_minutes(context.session, entry, minutes, context.person.id, context.now())
     reply = context.reply(
         "Changed #{number}: {before} h → {after} h",
         number=entry.id,

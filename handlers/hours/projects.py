@@ -27,9 +27,13 @@ MAX_NAME = 100
 MAX_BUDGET_MINUTES = 50 * 2000 * 60
 _BUDGET = re.compile(r"\s+(?:budget)\s+", re.IGNORECASE)
 _DEFAULT_WORDS = {"standard", "default"}
+# "budget 360 h hart": bookings past the budget are refused, not only told.
+_HARD_WORDS = {"hart", "hard", "fest", "strikt", "strict", "cap"}
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _CREATED = N_("Project {name} created.")
 _SHOWN = N_("Project {name}:")
+_SAVED = N_("Budget {year}: {hours} h ({days} TW) saved.")
+_SAVED_HARD = N_("Budget {year}: {hours} h ({days} TW) saved, as a hard cap.")
 
 
 def local_today(context: Context, group: WorkingGroup) -> date:
@@ -77,20 +81,25 @@ async def _set_budget(
 ) -> None:
     words = text.split()
     year = local_today(context, group).year
-    if words and _YEAR.match(words[-1]):
-        year = int(words.pop())
+    hard = False
+    while words and (_YEAR.match(words[-1]) or words[-1].casefold() in _HARD_WORDS):
+        word = words.pop()
+        if _YEAR.match(word):
+            year = int(word)
+        else:
+            hard = True
     minutes = parse_amount(" ".join(words), group.hours_per_day)
     if minutes is None or minutes <= 0 or minutes > MAX_BUDGET_MINUTES:
         raise context.refuse(
             "I did not understand the budget {text}. Examples: budget 360, budget 45 TW, "
-            "budget 120 h 2027.",
+            "budget 120 h 2027, budget 360 h hard.",
             text=f"„{text}“" if context.language == "de" else f'"{text}"',
         )
     await hour_budgets.set_budget(
-        context.session, project.id, year, minutes, context.person.id, context.now()
+        context.session, project.id, year, minutes, context.person.id, context.now(), hard=hard
     )
     reply.add(
-        context.t("Budget {year}: {hours} h ({days} TW) saved."),
+        context.t(_SAVED_HARD if hard else _SAVED),
         year=year,
         hours=format_minutes(minutes),
         days=format_days(minutes, group.hours_per_day),
@@ -105,7 +114,8 @@ async def _budget_lines(
 ) -> None:
     used = await hour_budgets.used_in_year(context.session, project.id, year)
     budget = await hour_budgets.budget_of(context.session, project.id, year)
-    reply.add(budget_text(context, group, year, used, budget.minutes if budget else None))
+    minutes, hard = (budget.minutes, budget.hard) if budget else (None, False)
+    reply.add(budget_text(context, group, year, used, minutes, hard=hard))
 
 
 async def projects_command(context: Context, args: str) -> Reply:
@@ -126,9 +136,17 @@ async def projects_command(context: Context, args: str) -> Reply:
         ).build()
     budgets = await hour_budgets.budgets_of(context.session, group.id, year)
     used = await hour_budgets.used_by_project(context.session, group.id, year)
+    capped = await hour_budgets.capped_projects(context.session, group.id, year)
     reply = context.reply("Projects of {group}:", group=bold(group.name))
     for project in projects:
-        line = budget_text(context, group, year, used.get(project.id, 0), budgets.get(project.id))
+        line = budget_text(
+            context,
+            group,
+            year,
+            used.get(project.id, 0),
+            budgets.get(project.id),
+            hard=project.id in capped,
+        )
         marker = context.t(" (default)") if project.is_default else ""
         reply.add("• {name}{marker} – {line}", name=bold(project.name), marker=marker, line=line)
     return reply.build()
@@ -138,12 +156,13 @@ COMMANDS = [
     Command(
         name="projekt",
         alias="project",
-        usage=N_("<name> [budget <hours or TW> [year]] | <name> default"),
+        usage=N_("<name> [budget <hours or TW> [year] [hard]] | <name> default"),
         summary=N_("Creates a project of the AG, sets its budget for a year or makes it default."),
         details=N_(
             "Examples: /projekt Leerstandsmanagement budget 360 — /projekt Pilotprojekt budget "
-            "45 TW 2027 — /projekt Allgemein standard. Coordinators are told when a project "
-            "reaches 80 % and 100 % of its year's budget."
+            "45 TW 2027 — /projekt Pilot budget 360 h hart — /projekt Allgemein standard. "
+            "Coordinators are told when a project reaches 80 % and 100 % of its year's "
+            "budget; with hart (hard) bookings that would pass it are refused."
         ),
         handler=project_command,
         permission=Permission.COORDINATOR,

@@ -10,21 +10,22 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
-from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from core.errors import UsageError
 from core.i18n import N_, Translator
 from core.messages import OutgoingFile, Reply, ReplyBuilder, bold
-from documents.hour_export import ChangeRow, HourRow, render_csv, render_xlsx
+from documents.hour_export import BudgetRow, ChangeRow, HourRow, render_csv
+from documents.hour_workbook import HourWorkbook, render_xlsx
 from handlers.hours.amounts import format_days, format_minutes
 from handlers.hours.budget import budget_text
-from handlers.hours.periods import Period, parse_period
 from handlers.hours.projects import local_today
 from handlers.shared.context import Context
 from handlers.shared.membership import is_coordinator
 from handlers.shared.mentions import resolve_member
+from handlers.shared.periods import Period
 from handlers.shared.private_group import group_for
+from handlers.shared.time_input import read_period
 from storage import groups, hour_budgets, hours
 from storage.models import HourEventKind, Project, WorkingGroup
 
@@ -32,7 +33,6 @@ _REPORT = {"bericht", "report", "auswertung"}
 _EXPORT = {"export", "exportieren"}
 _CLOSE = {"abschliessen", "abschließen", "close"}
 _PROJECT = re.compile(r"(?:^|\s)(?:für|fuer|for)\s+(?P<name>.+)$", re.IGNORECASE)
-_PERIOD_EXAMPLES = "Monat, Jahr, Vormonat, März, 03/2026, 2026, Q1, von 1.1. bis 30.6."
 # Changes listed in a report; the export has all of them.
 _CHANGES_SHOWN = 10
 _CHANGE_NAMES = {HourEventKind.CHANGED: N_("changed"), HourEventKind.DELETED: N_("deleted")}
@@ -59,15 +59,7 @@ def subcommand(word: str) -> Subcommand | None:
 
 
 def _period(context: Context, group: WorkingGroup, text: str, default: str) -> Period:
-    zone = ZoneInfo(group.timezone)
-    period = parse_period(text or default, context.now().astimezone(zone), group.timezone)
-    if period is None:
-        raise context.refuse(
-            "I did not understand the period {text}. Examples: {examples}",
-            text=f"„{text}“" if context.language == "de" else f'"{text}"',
-            examples=_PERIOD_EXAMPLES,
-        )
-    return period
+    return read_period(context, text or default, group.timezone)
 
 
 async def report(context: Context, args: str) -> Reply:
@@ -200,7 +192,7 @@ async def _changes(
 
     Only the person of an entry changes it, so a person's report shows their own changes.
     """
-    start, end = _moments(group, period)
+    start, end = period.moments(group.timezone)
     changes = await hours.changes_between(context.session, group.id, start, end)
     if person_id is not None:
         changes = [(event, name) for event, name in changes if event.person_id == person_id]
@@ -220,13 +212,6 @@ async def _changes(
         )
 
 
-def _moments(group: WorkingGroup, period: Period) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(group.timezone)
-    start = datetime.combine(period.start, time(0), zone)
-    end = datetime.combine(period.end, time(23, 59, 59, 999999), zone)
-    return start, end
-
-
 async def export(context: Context, args: str) -> Reply:
     group, args = await _report_group(context, args, _word(context, "export", "export"))
     if not await is_coordinator(context, group):
@@ -238,7 +223,7 @@ async def export(context: Context, args: str) -> Reply:
         async for chunk in hours.export_rows(context.session, group.id, period.start, period.end)
         for row in chunk
     ]
-    start, end = _moments(group, period)
+    start, end = period.moments(group.timezone)
     changes = [
         ChangeRow(
             at=event.at.astimezone(zone),
@@ -261,17 +246,40 @@ async def export(context: Context, args: str) -> Reply:
         entries=entries_text(context, len(rows)),
         hours=format_minutes(sum(row.minutes for row in rows)),
     )
+    # The budget sheet is about the year the period ends in: "for the year" as reported.
+    year = period.end.year
+    book = HourWorkbook(
+        title=title,
+        group=group.name,
+        rows=rows,
+        changes=changes,
+        budget_year=year,
+        budgets=await _budget_rows(context, group, year),
+        hours_per_day=group.hours_per_day,
+    )
     # Seconds of work for a big year: in a thread, so the bot keeps answering other chats.
-    csv_file, xlsx_file = await asyncio.to_thread(_render, rows, changes, title, context.translator)
+    csv_file, xlsx_file = await asyncio.to_thread(_render, book, context.translator)
     reply.files.append(OutgoingFile(f"{stem}.csv", csv_file, "text/csv"))
     reply.files.append(OutgoingFile(f"{stem}.xlsx", xlsx_file, _XLSX_TYPE))
     return reply.build()
 
 
-def _render(
-    rows: list[HourRow], changes: list[ChangeRow], title: str, translator: Translator
-) -> tuple[bytes, bytes]:
-    return render_csv(rows, translator), render_xlsx(rows, changes, title, translator)
+def _render(book: HourWorkbook, translator: Translator) -> tuple[bytes, bytes]:
+    return render_csv(book.rows, translator), render_xlsx(book, translator)
+
+
+async def _budget_rows(context: Context, group: WorkingGroup, year: int) -> list[BudgetRow]:
+    """The AG's projects that have a budget or hours in ``year``, the default one first."""
+    budgets = await hour_budgets.budgets_of(context.session, group.id, year)
+    used = await hour_budgets.used_by_project(context.session, group.id, year)
+    capped = await hour_budgets.capped_projects(context.session, group.id, year)
+    return [
+        BudgetRow(
+            project.name, budgets.get(project.id), used.get(project.id, 0), project.id in capped
+        )
+        for project in await hour_budgets.projects_of(context.session, group.id)
+        if project.id in budgets or used.get(project.id)
+    ]
 
 
 def _file_stem(word: str, group_name: str, period: Period) -> str:

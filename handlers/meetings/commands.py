@@ -15,6 +15,7 @@ from core.when import Day, Moment, Recurrence
 from handlers.meetings.clashes import warn_of_clashes
 from handlers.meetings.fields import Fields, read_fields
 from handlers.meetings.links import set_link
+from handlers.meetings.past import PAST_WORDS, past_meetings
 from handlers.meetings.series import MAX_OCCURRENCES, SERIES_HORIZON, create_series, extend_series
 from handlers.meetings.texts import (
     announce,
@@ -325,6 +326,9 @@ async def _plan_reminders(context: Context, meeting: Meeting) -> None:
 
 
 async def meetings_command(context: Context, args: str) -> Reply:
+    first, _, rest = args.strip().partition(" ")
+    if first.casefold() in PAST_WORDS:
+        return await past_meetings(context, rest.strip())
     group, args = await _listed_group(context, args)
     limit, until = _period(context, args)
     choices: list[Choice] = []
@@ -407,9 +411,13 @@ COMMANDS = [
     Command(
         name="termine",
         alias="meetings",
-        usage=N_("[number | week | month]"),
+        usage=N_("[number | week | month] | past [<period>]"),
         summary=N_("Shows the upcoming meetings (in a private chat: of all your AGs)."),
-        details=N_("In a private chat one AG's only: /termine AG Verkehr woche"),
+        details=N_(
+            "Examples: /termine monat — /termine vergangen (the last ten that took place) — "
+            "/termine vergangen März — /termine vergangen 2025 — /termine vergangen von 1.1. "
+            "bis 30.6.; in a private chat one AG's only: /termine AG Verkehr woche"
+        ),
         handler=meetings_command,
     ),
 ]

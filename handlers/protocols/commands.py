@@ -37,6 +37,7 @@ from handlers.shared.context import Context
 from handlers.shared.membership import require_member_in
 from handlers.shared.numbers import meeting_number
 from handlers.shared.private_group import group_for
+from handlers.shared.time_input import read_period
 from storage import groups, protocols, reminders, tasks
 from storage.models import (
     Meeting,
@@ -52,6 +53,7 @@ from storage.reminders import PlannedReminder
 
 MAX_TEXT = 2000
 LIST_LENGTH = 10
+_YEAR = N_("year")
 _CORRECT_WORDS = {"korrektur", "korrigieren", "correct", "correction"}
 _PUBLISH_WORDS = {"freigeben", "freigabe", "publish"}
 _UPLOAD_WORDS = {"hochladen", "upload"}
@@ -420,14 +422,30 @@ async def _upload(context: Context, group: WorkingGroup, meeting: Meeting) -> Re
 async def protocols_command(context: Context, args: str) -> Reply:
     group, args = await group_for(context, args)
     await require_member_in(context, group)
-    if args.strip():
-        raise UsageError()
     minutes = await running_minutes(context, group)
-    rows = await protocols.meetings_with_protocols(context.session, [group.id], context.now())
-    reply = context.reply("Protocols of {group}:", group=bold(group.name))
-    if not rows:
-        reply.add(context.t("No meeting has taken place yet."))
-    for row in rows[:LIST_LENGTH]:
+    now = context.now()
+    if args.strip():
+        # "/protokolle 2025": every meeting of the period, not only the latest ten.
+        period = read_period(context, args.strip(), group.timezone)
+        since, until = period.moments(group.timezone)
+        rows = await protocols.meetings_with_protocols(
+            context.session, [group.id], min(now, until), since=since
+        )
+        shown = len(rows)
+        reply = context.reply(
+            "Protocols of {group} · {period}:",
+            group=bold(group.name),
+            period=period.label(context.language),
+        )
+        if not rows:
+            reply.add(context.t("No meeting in this period has taken place so far."))
+    else:
+        rows = await protocols.meetings_with_protocols(context.session, [group.id], now)
+        shown = LIST_LENGTH
+        reply = context.reply("Protocols of {group}:", group=bold(group.name))
+        if not rows:
+            reply.add(context.t("No meeting has taken place yet."))
+    for row in rows[:shown]:
         meeting = row.meeting
         marker = "⚠ " if is_late(context, meeting, group, row.protocol) else "• "
         line = context.t("{marker}#{number} {title} ({day}): {status}").format(
@@ -438,8 +456,12 @@ async def protocols_command(context: Context, args: str) -> Reply:
             status=status_text(context, meeting, group, row.protocol),
         )
         reply.add("{line}", line=line + requests_suffix(context, row.open_requests))
-    if len(rows) > LIST_LENGTH:
-        reply.add(context.t("… and {count} earlier meetings."), count=len(rows) - LIST_LENGTH)
+    if len(rows) > shown:
+        reply.add(
+            context.t("… and {count} earlier meetings: {command}"),
+            count=len(rows) - shown,
+            command=f"{context.command_word('protokolle')} <{context.t(_YEAR)}>",
+        )
     reply.add(context.t("A protocol: {command}"), command=f"{context.command_word('protokoll')} #N")
     return told(context, minutes, reply.build())
 
@@ -461,11 +483,13 @@ COMMANDS = [
     Command(
         name="protokolle",
         alias="protocols",
-        usage="",
+        usage=N_("[<year or period>]"),
         summary=N_("The AG's meetings with the state of their protocols."),
         details=N_(
-            "Also in a private chat with me; there, if you belong to several AGs, with the AG's "
-            "name: /protokolle AG Verkehr, /protokoll AG Verkehr #3."
+            "Without a year the latest ten meetings; /protokolle 2025 (or März, Q1, von 1.1. "
+            "bis 30.6.) lists every meeting of that period. Also in a private chat with me; "
+            "there, if you belong to several AGs, with the AG's name: /protokolle AG Verkehr "
+            "2025, /protokoll AG Verkehr #3."
         ),
         handler=protocols_command,
     ),

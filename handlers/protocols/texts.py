@@ -212,7 +212,7 @@ async def build_document(
     present_ids = {pid for pid, _ in present_rows}
     attendees = await meetings.attendees(session, meeting)
     excused = [
-        a.display_name
+        a.name_with_reason
         for a in attendees
         if a.answer is Answer.NO and a.person_id not in present_ids
     ]

@@ -1,6 +1,6 @@
-"""Reading a time a person wrote, for every command that takes one; refusing it with
-examples when it is not understood, and with the reason when it names a day that does not
-exist ("Den 31.02. gibt es nicht."); splitting a date off free text; and the notes a
+"""Reading a time or a period a person wrote, for every command that takes one; refusing it
+with examples when it is not understood, and with the reason when it names a day that does
+not exist ("Den 31.02. gibt es nicht."); splitting a date off free text; and the notes a
 confirmation repeats ("tomorrow", "next year", "week 22")."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from core.messages import ReplyBuilder, fmt
 from core.when import Note, Prefer, When, WhenError, parse_when
 from core.when.split import impossible_date, leading_when, trailing_when
 from handlers.shared.context import Context
+from handlers.shared.periods import Period, parse_period
 
 NOT_UNDERSTOOD = N_("I did not understand the time {text}. Examples: {examples}")
 _UNPLACED = N_("Not understood: {words}.")
@@ -30,6 +31,7 @@ _NOTES = {
     "last_year": N_("last year"),
 }
 _WEEK = N_("week {number}")
+PERIOD_EXAMPLES = "Monat, Jahr, Vormonat, März, 03/2026, 2026, Q1, von 1.1. bis 30.6."
 
 
 def read_when(
@@ -131,3 +133,15 @@ def notes_text(context: Context, notes: Sequence[Note]) -> str:
         for note in notes
     ]
     return ", ".join(shown)
+
+
+def read_period(context: Context, text: str, timezone: str) -> Period:
+    """The period ``text`` names, looking back from now in ``timezone``; refused if none."""
+    period = parse_period(text, context.now().astimezone(ZoneInfo(timezone)), timezone)
+    if period is None:
+        raise context.refuse(
+            "I did not understand the period {text}. Examples: {examples}",
+            text=f"„{text}“" if context.language == "de" else f'"{text}"',
+            examples=PERIOD_EXAMPLES,
+        )
+    return period

@@ -1,5 +1,6 @@
-"""/aufgaben: the AG's open tasks by person, one person's, overdue or recently closed ones,
-and in a private chat the person's own tasks or the coordinator's overview of their AGs."""
+"""/aufgaben: the AG's open tasks by person, one person's, overdue ones, those closed recently
+or in a period, and in a private chat the person's own tasks or the coordinator's overview
+of their AGs."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from core.messages import Reply, ReplyBuilder, Span, bold
 from handlers.shared.context import Context
 from handlers.shared.membership import require_member
 from handlers.shared.mentions import resolve_member
+from handlers.shared.time_input import read_period
 from handlers.tasks.texts import done_choices, item_spans
 from storage import groups, tasks
 from storage.models import Role, WorkingGroup
@@ -27,7 +29,11 @@ _TEXT = N_("<text>")
 
 
 async def tasks_command(context: Context, args: str) -> Reply:
-    word = context.without_mentions(args).casefold()
+    text = context.without_mentions(args)
+    first, _, period = text.partition(" ")
+    if first.casefold() in _DONE and period.strip():
+        return await _closed_in_period(context, period.strip())
+    word = text.casefold()
     if context.is_private:
         return await _private(context, word)
     group = context.require_group()
@@ -116,6 +122,37 @@ async def _closed(
     return reply.build()
 
 
+async def _closed_in_period(context: Context, text: str) -> Reply:
+    """``/aufgaben erledigt März``: what was closed in any period, not only the last 30 days."""
+    if context.is_private:
+        if context.message.mentions:
+            raise context.refuse("Another person's tasks are listed in the chat of their AG.")
+        memberships = await groups.groups_of_person(context.session, context.person.id)
+        group_ids = [group.id for group, _ in memberships]
+        person_id: int | None = context.person.id
+        where, zone = context.t("your AGs"), context.settings.timezone
+    else:
+        group = context.require_group()
+        require_member(context, group)
+        if context.message.mentions:
+            raise UsageError()
+        group_ids, person_id, where, zone = [group.id], None, group.name, group.timezone
+    period = read_period(context, text, zone)
+    since, until = period.moments(zone)
+    rows = await tasks.closed_items(
+        context.session, group_ids, since, until=until, person_id=person_id
+    )
+    reply = context.reply(
+        "Closed · {period}, {where} ({count}):",
+        period=period.label(context.language),
+        where=where,
+        count=len(rows),
+    )
+    for row in rows:
+        reply.add_spans(item_spans(context, row, with_group=person_id is not None))
+    return reply.build()
+
+
 async def _private(context: Context, word: str) -> Reply:
     if context.message.mentions:
         raise context.refuse("Another person's tasks are listed in the chat of their AG.")
@@ -193,11 +230,12 @@ COMMANDS = [
     Command(
         name="aufgaben",
         alias="tasks",
-        usage=N_("[mine | @person | overdue | done | all]"),
+        usage=N_("[mine | @person | overdue | done [<period>] | all]"),
         summary=N_("Lists open tasks: the AG's by person; privately your own, or all your AGs."),
         details=N_(
             "In the AG chat: /aufgaben (all open, overdue first), /aufgaben meine, "
-            "/aufgaben @ben, /aufgaben ueberfaellig, /aufgaben erledigt (last 30 days). "
+            "/aufgaben @ben, /aufgaben ueberfaellig, /aufgaben erledigt (last 30 days), "
+            "/aufgaben erledigt März, /aufgaben erledigt 2026. "
             "Privately: your own tasks in every AG; /aufgaben alle gives coordinators the "
             "overview of every AG they coordinate."
         ),

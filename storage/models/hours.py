@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -48,6 +49,8 @@ class ProjectBudget(Base):
     minutes: Mapped[int] = mapped_column(Integer)
     # The highest threshold (80, 100) the coordinators were told of: each is told once.
     alerted_percent: Mapped[int] = mapped_column(Integer, default=0)
+    # A hard cap: bookings that would pass ``minutes`` are refused, not only told.
+    hard: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     set_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -120,3 +120,5 @@ class Rsvp(Base):
     )
     answer: Mapped[Answer] = mapped_column(db_enum(Answer, "rsvp_answer"))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Why, as the person wrote it ("/absage #3 wegen Urlaub"): the protocol names it.
+    reason: Mapped[str | None] = mapped_column(String(200))

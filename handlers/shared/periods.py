@@ -1,16 +1,18 @@
-"""Periods of hour reports and exports as people name them: ``März``, ``03/2026``, ``2026``,
-``Q1``, ``Vormonat``, ``Jahr``, ``von 1.1. bis 30.6.``.
+"""Periods as people name them when they look back: ``März``, ``03/2026``, ``2026``, ``Q1``,
+``Vormonat``, ``Jahr``, ``von 1.1. bis 30.6.``. Hour reports and exports, past meetings,
+completed tasks and the protocols of a year read them here.
 
 A month or quarter named without a year is the latest one that has begun: in February
-2027, "März" is March 2026 — reports look back.
+2027, "März" is March 2026 — these lists look back.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from babel.dates import get_month_names
 
@@ -29,6 +31,13 @@ class Period:
         if self.kind == "year":
             return str(self.start.year)
         return f"{self.start:%d.%m.%Y} – {self.end:%d.%m.%Y}"
+
+    def moments(self, timezone: str) -> tuple[datetime, datetime]:
+        """The first and the last moment of the period in ``timezone``."""
+        zone = ZoneInfo(timezone)
+        start = datetime.combine(self.start, time(0), zone)
+        end = datetime.combine(self.end, time(23, 59, 59, 999999), zone)
+        return start, end
 
 
 _THIS_MONTH = {"monat", "month", "diesen monat", "this month", "aktueller monat"}
