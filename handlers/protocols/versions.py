@@ -312,8 +312,8 @@ async def approve(context: Context, group: WorkingGroup, meeting: Meeting) -> Re
             number=meeting.number,
             command=f"{protocol_word(context, 'replace')} {meeting.number}",
         )
-    protocol.approved_at = context.now()
-    protocol.approved_by = context.person.id
+    protocol.approved_at = current.approved_at = context.now()
+    current.approved_by = context.person.id
     reply = context.reply(
         "✅ The protocol of {title} (#{number}, {day}) is approved, on {today}.",
         today=local_day(context, protocol.approved_at, group),

@@ -60,9 +60,9 @@ class Protocol(Base):
     # The first publication: whether the deadline was met. Later versions have their own dates.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
-    # The AG approved the published protocol (usually at its next meeting).
+    # The AG approved the published protocol (usually at its next meeting); the version it
+    # approved has the same time and who recorded it. Kept here for the lists.
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    approved_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
 
 
 class ProtocolVersion(Base):
@@ -83,6 +83,8 @@ class ProtocolVersion(Base):
     # Rendered from the minutes (True) or an uploaded file (False): only the former can be
     # rendered again, with the approval.
     from_minutes: Mapped[bool] = mapped_column(Boolean, default=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
 
 
 class ProtocolEntry(Base):

@@ -42,6 +42,9 @@ def upgrade() -> None:
     sa.Column('published_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('published_by', sa.Integer(), nullable=True),
     sa.Column('from_minutes', sa.Boolean(), nullable=False),
+    sa.Column('approved_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('approved_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['approved_by'], ['persons.id'], name=op.f('fk_protocol_versions_approved_by_persons'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['protocol_id'], ['protocols.id'], name=op.f('fk_protocol_versions_protocol_id_protocols'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['published_by'], ['persons.id'], name=op.f('fk_protocol_versions_published_by_persons'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_protocol_versions')),
@@ -64,14 +67,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_protocol_corrections_entry_id'), ['entry_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_protocol_corrections_protocol_id'), ['protocol_id'], unique=False)
 
-    with op.batch_alter_table('protocol_documents', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
-
-    with op.batch_alter_table('protocols', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('approved_at', storage.models.base.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('approved_by', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_protocols_approved_by_persons'), 'persons', ['approved_by'], ['id'], ondelete='SET NULL')
-
+    # Plain ADD COLUMN (no foreign key): on SQLite, a foreign key would make batch mode copy
+    # the table, and dropping the old ``protocols`` with foreign keys on would cascade to
+    # every entry, presence and document.
+    op.add_column('protocol_documents', sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+    op.add_column('protocols', sa.Column('approved_at', storage.models.base.UTCDateTime(timezone=True), nullable=True))
     # What was published so far is version 1 (its documents got version 1 by the default);
     # rendered from the minutes are those with entries and both a PDF and a DOCX (an upload
     # is mostly one file).
@@ -89,14 +89,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('protocols', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_protocols_approved_by_persons'), type_='foreignkey')
-        batch_op.drop_column('approved_by')
-        batch_op.drop_column('approved_at')
-
-    with op.batch_alter_table('protocol_documents', schema=None) as batch_op:
-        batch_op.drop_column('version')
-
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35 and on): batch mode's copy of ``protocols``
+    # would cascade its deletion to the entries (see above).
+    op.drop_column('protocols', 'approved_at')
+    op.drop_column('protocol_documents', 'version')
     with op.batch_alter_table('protocol_corrections', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_protocol_corrections_protocol_id'))
         batch_op.drop_index(batch_op.f('ix_protocol_corrections_entry_id'))
