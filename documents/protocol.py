@@ -55,6 +55,18 @@ class ActionItemRow:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A correction of an entry, for the appendix: the text before and after."""
+
+    number: int  # the entry's number
+    topic: int  # its TOP (0: before the first TOP)
+    before: str
+    after: str
+    at: str  # "Mi, 25.03.2026, 15:10 Uhr"
+    by: str
+
+
+@dataclass(frozen=True)
 class Protocol:
     """Everything a protocol document shows, in the order it shows it."""
 
@@ -74,7 +86,11 @@ class Protocol:
     decisions: tuple[Entry, ...]
     action_items: tuple[ActionItemRow, ...]
     next_meeting: str | None  # "Di, 05.05.2026, 14:00 Uhr"
-    published_at: str | None  # None: still a draft
+    published_at: str | None  # None: still a draft; else when this version was published
+    version: int = 1  # the Fassung; 2 and on replace an earlier one
+    replaces: str | None = None  # the day of the version this one replaces ("Mi, 25.03.2026")
+    approved_at: str | None = None  # the day the AG approved the protocol
+    changes: tuple[Change, ...] = ()  # corrections of entries, oldest first
 
     def by_person(self) -> dict[str, list[ActionItemRow]]:
         """The action items per responsible person, in name order; unassigned ones last."""

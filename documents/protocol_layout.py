@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.i18n import Translator
-from documents.protocol import ActionItemRow, Entry, EntryKind, Protocol
+from documents.protocol import ActionItemRow, Change, Entry, EntryKind, Protocol
 
 # Shown where a field has no value, so an empty line never looks like a rendering error.
 NO_VALUE = "–"
@@ -73,7 +73,7 @@ class ProtocolLayout:
 
     title: str
     running_head: str  # page header of paged formats, from the second page on
-    status: str  # "Entwurf" or "Veröffentlicht am …", in the footer of every page
+    status: str  # "Entwurf", "Veröffentlicht am …", "Genehmigt am …": every page's footer
     is_draft: bool
     language: str
     blocks: tuple[Block, ...]
@@ -91,8 +91,7 @@ def layout_protocol(protocol: Protocol, translator: Translator) -> ProtocolLayou
     title = t("Minutes: {title} (#{number})").format(
         title=protocol.meeting_title, number=protocol.meeting_number
     )
-    published = t("Published on {date}").format(date=protocol.published_at)
-    status = t("Draft") if is_draft else published
+    status, footer = _status(protocol, translator)
     blocks: list[Block] = []
     draft_banner = Banner(
         t("DRAFT – not yet approved. Corrections are possible until it is published.")
@@ -129,14 +128,66 @@ def layout_protocol(protocol: Protocol, translator: Translator) -> ProtocolLayou
     blocks.append(Heading(t("Next meeting"), 2))
     blocks.append(Paragraph(protocol.next_meeting or t("not yet scheduled")))
     blocks.append(draft_banner if is_draft else Paragraph(status))
+    blocks.extend(_changes(protocol, translator))
     return ProtocolLayout(
         title=title,
         running_head=f"{protocol.group_name} · {title} · {protocol.date}",
-        status=status,
+        status=footer,
         is_draft=is_draft,
         language=protocol.language,
         blocks=tuple(blocks),
     )
+
+
+def _status(protocol: Protocol, translator: Translator) -> tuple[str, str]:
+    """The status in full (header and end of the document) and short (every page's footer)."""
+    t = translator.t
+    if protocol.published_at is None:
+        return t("Draft"), t("Draft")
+    parts = [t("Published on {date}").format(date=protocol.published_at)]
+    if protocol.version > 1:
+        parts.append(
+            t("Version {number}, replaces the version of {date}").format(
+                number=protocol.version, date=protocol.replaces or NO_VALUE
+            )
+        )
+    approved = None
+    if protocol.approved_at is not None:
+        approved = t("Approved on {date}").format(date=protocol.approved_at)
+        parts.append(approved)
+    footer = approved or parts[0]
+    if protocol.version > 1:
+        footer = t("Version {number}").format(number=protocol.version) + " · " + footer
+    return "; ".join(parts), footer
+
+
+def _changes(protocol: Protocol, translator: Translator) -> list[Block]:
+    """The appendix: each correction with the text before it; the body shows the final text."""
+    if not protocol.changes:
+        return []
+    t = translator.t
+    blocks: list[Block] = [
+        Heading(t("Appendix: changes from the draft"), 2),
+        Paragraph(
+            t(
+                "Entries corrected after they were noted in the minutes; the protocol above "
+                "shows their final text."
+            )
+        ),
+    ]
+    blocks.extend(_change_note(change, translator) for change in protocol.changes)
+    return blocks
+
+
+def _change_note(change: Change, translator: Translator) -> Note:
+    t = translator.t
+    label = t("No. {number}").format(number=change.number)
+    if change.topic:
+        label = f"{label} (TOP {change.topic})"
+    detail = t("before: {text} · corrected {when} by {name}").format(
+        text=change.before, when=change.at, name=change.by
+    )
+    return Note(label, change.after, detail)
 
 
 def _counted(label: str, names: tuple[str, ...]) -> str:
@@ -181,7 +232,8 @@ def _entry_note(entry: Entry, translator: Translator, is_draft: bool) -> Note:
         labels.append(action if entry.item_number is None else f"{action} #{entry.item_number}")
         details.append(_responsible(entry.assignees, translator))
         details.append(_deadline(entry.due, translator))
-    if entry.corrected:
+    # A published protocol shows the final text only; the appendix tells what was corrected.
+    if entry.corrected and is_draft:
         details.append(t("corrected"))
     return Note(" · ".join(labels), entry.text, " · ".join(details))
 

@@ -77,13 +77,14 @@ class _ProtocolPdf(FPDF):
         self._rule()
         self.set_font(FONT, "B" if self.layout.is_draft else "", SMALL_SIZE)
         self.set_text_color(*(DRAFT_RED if self.layout.is_draft else GREY))
-        half = self.epw / 2
-        self.cell(half, SMALL_LINE, self.layout.status)
+        # The status gets the room the page label ("Seite 2 von 3") does not need.
+        label_width = self.epw / 4
+        self.cell(self.epw - label_width, SMALL_LINE, self.layout.status)
         self.set_font(FONT, "", SMALL_SIZE)
         self.set_text_color(*GREY)
         # "{nb}" is fpdf2's alias for the total, filled in when the document is finished.
         label = self.page_label.format(page=self.page_no(), pages=self.str_alias_nb_pages)
-        self.cell(half, SMALL_LINE, label, align="R")
+        self.cell(label_width, SMALL_LINE, label, align="R")
         self.set_text_color(0)
 
     def _rule(self) -> None:

@@ -13,8 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.i18n import N_
 from core.messages import ChatRef, ReplyBuilder, Value, bold, mention
 from handlers.protocols.texts import (
+    VERSION_LINE,
+    delivered_version,
     due_text_of,
     is_late,
+    local_day,
     meeting_day,
     outgoing,
     protocol_word,
@@ -31,11 +34,12 @@ from reminders.addressing import (
     outgoing_to,
     reply_for,
 )
-from storage import groups, protocols
+from storage import groups, protocol_versions, protocols
 from storage.models import (
     Meeting,
     MeetingStatus,
     ProtocolStatus,
+    ProtocolVersion,
     Reminder,
     Role,
     WorkingGroup,
@@ -121,9 +125,11 @@ async def render_protocol_delivery(
     protocol = await protocols.of_meeting(session, meeting.id)
     if protocol is None or protocol.status is not ProtocolStatus.PUBLISHED:
         return None
-    files = await protocols.documents(session, protocol.id)
+    number = delivered_version(row.payload)
+    files = await protocols.documents(session, protocol.id, number)
+    replaced = await protocol_versions.get(session, protocol.id, number - 1) if number > 1 else None
     if row.person_id is None:
-        return await _chat_copy(session, env, row, meeting, group, files)
+        return await _chat_copy(session, env, row, meeting, group, files, replaced)
     address = await address_of(session, env, row, group)
     if address is None or not files:
         return None
@@ -141,6 +147,7 @@ async def render_protocol_delivery(
             **heading,
         )
         reply.add(context.t("AG: {group}"), group=group.name)
+        _version_line(context, reply, number, replaced, group)
         reply.files.extend(outgoing(files))
     else:
         # Not reachable privately: every chat of the AG gets the files when it is published.
@@ -163,6 +170,7 @@ async def _chat_copy(
     meeting: Meeting,
     group: WorkingGroup,
     files: list[DocumentFile],
+    replaced: ProtocolVersion | None,
 ) -> Rendered | None:
     """The announcement with the files for a chat of the AG (one still bound to it)."""
     if row.chat_platform is None or row.chat_id is None or not files:
@@ -184,8 +192,25 @@ async def _chat_copy(
         number=meeting.number,
         day=meeting_day(context, meeting, group),
     )
+    _version_line(context, reply, delivered_version(row.payload), replaced, group)
     reply.files.extend(outgoing(files))
     return Rendered(Outgoing(chat.platform, reply.build(), chat=chat))
+
+
+def _version_line(
+    context: Context,
+    reply: ReplyBuilder,
+    number: int,
+    replaced: ProtocolVersion | None,
+    group: WorkingGroup,
+) -> None:
+    """ "Fassung 2, ersetzt die Fassung vom …" for a later version; nothing for the first."""
+    if replaced is not None:
+        reply.add(
+            context.t(VERSION_LINE),
+            number=number,
+            date=local_day(context, replaced.published_at, group),
+        )
 
 
 async def overdue_lines(

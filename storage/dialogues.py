@@ -1,4 +1,5 @@
-"""Short-lived dialogue state kept in the database: link codes and pending confirmations.
+"""Short-lived dialogue state kept in the database: link codes and pending confirmations
+(with the files that came with the command that waits).
 
 Keeping it here (not in memory) means a restart never loses a half-finished
 dialogue, and every messenger shares the same state, keyed by chat and person.
@@ -7,12 +8,14 @@ dialogue, and every messenger shares the same state, keyed by chat and person.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import LinkCode, PendingConfirmation
+from storage.models import LinkCode, PendingConfirmation, PendingFile
 
 
 def _hash(code: str) -> str:
@@ -37,6 +40,15 @@ async def redeem_link_code(session: AsyncSession, code: str, now: datetime) -> i
     return link_code.person_id if link_code.expires_at > now else None
 
 
+@dataclass(frozen=True)
+class HeldFile:
+    """A file kept with a pending confirmation."""
+
+    name: str
+    mime_type: str
+    content: bytes
+
+
 async def ask_confirmation(
     session: AsyncSession,
     *,
@@ -46,8 +58,12 @@ async def ask_confirmation(
     command: str,
     argument: str,
     expires_at: datetime,
+    files: Sequence[HeldFile] = (),
 ) -> None:
-    """Remember a command that waits for this person's "ja" in this chat."""
+    """Remember a command that waits for this person's "ja" in this chat, with its files.
+
+    Replacing an earlier pending command drops its files too (``ON DELETE CASCADE``).
+    """
     await session.execute(
         delete(PendingConfirmation).where(
             PendingConfirmation.platform == platform,
@@ -55,17 +71,40 @@ async def ask_confirmation(
             PendingConfirmation.person_id == person_id,
         )
     )
-    session.add(
-        PendingConfirmation(
-            platform=platform,
-            chat_id=chat_id,
-            person_id=person_id,
-            command=command,
-            argument=argument,
-            expires_at=expires_at,
+    pending = PendingConfirmation(
+        platform=platform,
+        chat_id=chat_id,
+        person_id=person_id,
+        command=command,
+        argument=argument,
+        expires_at=expires_at,
+    )
+    session.add(pending)
+    await session.flush()
+    session.add_all(
+        PendingFile(
+            confirmation_id=pending.id, name=f.name, mime_type=f.mime_type, content=f.content
         )
+        for f in files
     )
     await session.flush()
+
+
+async def held_files(
+    session: AsyncSession, *, platform: str, chat_id: str, person_id: int
+) -> list[HeldFile]:
+    """The files kept with this person's pending command in this chat (read before taking it)."""
+    rows = await session.scalars(
+        select(PendingFile)
+        .join(PendingConfirmation, PendingConfirmation.id == PendingFile.confirmation_id)
+        .where(
+            PendingConfirmation.platform == platform,
+            PendingConfirmation.chat_id == chat_id,
+            PendingConfirmation.person_id == person_id,
+        )
+        .order_by(PendingFile.id)
+    )
+    return [HeldFile(row.name, row.mime_type, row.content) for row in rows]
 
 
 # A step-by-step dialogue shares the slot of a pending confirmation (one per person and

@@ -272,25 +272,40 @@ class DocumentFile:
 
 
 async def set_documents(
-    session: AsyncSession, protocol_id: int, files: Sequence[DocumentFile]
+    session: AsyncSession, protocol_id: int, files: Sequence[DocumentFile], version: int = 1
 ) -> None:
-    """Replace the protocol's documents with ``files``."""
+    """Replace the documents of the protocol's ``version`` with ``files``."""
     await session.execute(
-        delete(ProtocolDocument).where(ProtocolDocument.protocol_id == protocol_id)
+        delete(ProtocolDocument).where(
+            ProtocolDocument.protocol_id == protocol_id, ProtocolDocument.version == version
+        )
     )
     session.add_all(
         ProtocolDocument(
-            protocol_id=protocol_id, name=f.name, mime_type=f.mime_type, content=f.content
+            protocol_id=protocol_id,
+            version=version,
+            name=f.name,
+            mime_type=f.mime_type,
+            content=f.content,
         )
         for f in files
     )
     await session.flush()
 
 
-async def documents(session: AsyncSession, protocol_id: int) -> list[DocumentFile]:
+async def documents(
+    session: AsyncSession, protocol_id: int, version: int | None = None
+) -> list[DocumentFile]:
+    """The documents of ``version``; without it, of the newest version."""
+    if version is None:
+        version = await session.scalar(
+            select(func.max(ProtocolDocument.version)).where(
+                ProtocolDocument.protocol_id == protocol_id
+            )
+        )
     rows = await session.scalars(
         select(ProtocolDocument)
-        .where(ProtocolDocument.protocol_id == protocol_id)
+        .where(ProtocolDocument.protocol_id == protocol_id, ProtocolDocument.version == version)
         .order_by(ProtocolDocument.id)
     )
     return [DocumentFile(row.name, row.mime_type, row.content) for row in rows]
@@ -322,11 +337,15 @@ async def add_request(
     return True
 
 
-async def open_requests(session: AsyncSession, meeting_id: int) -> list[ProtocolRequest]:
+async def open_requests(
+    session: AsyncSession, meeting_id: int, *, answered_too: bool = False
+) -> list[ProtocolRequest]:
+    """Requests not delivered yet; ``answered_too``: every request (a new version goes to all)."""
+    query = select(ProtocolRequest).where(ProtocolRequest.meeting_id == meeting_id)
+    if not answered_too:
+        query = query.where(ProtocolRequest.delivered_at.is_(None))
     rows = await session.scalars(
-        select(ProtocolRequest)
-        .where(ProtocolRequest.meeting_id == meeting_id, ProtocolRequest.delivered_at.is_(None))
-        .order_by(ProtocolRequest.requested_at, ProtocolRequest.person_id)
+        query.order_by(ProtocolRequest.requested_at, ProtocolRequest.person_id)
     )
     return list(rows)
 

@@ -158,11 +158,16 @@ async def test_a_full_meeting_from_start_to_published_documents(
         docx_text(tmp_path / "files" / DOCX_NAME),
     ):
         flat = " ".join(text.split())
+        # The body shows the final text; the appendix (last) what was corrected.
+        body, _, appendix = flat.partition("Anhang: Änderungen gegenüber dem Entwurf")
+        assert "vorher: Der Kämmerer berichtet: 5.000 € für Straßenbäume." in appendix
+        assert "korrigiert am Mi, 25.03.2026, 14:02 Uhr von you" in appendix
+        assert "5.000 €" not in body and flat.count("5.000 €") == 1
         assert "AG Innenstadt" in flat and "Jour fixe" in flat
         assert "Haushalt 2027" in flat and "Stadtfest" in flat
         assert "Der Haushalt 2027 wird angenommen." in flat
         assert "Das Stadtfest findet am 13.6. statt." in flat
-        assert "6.000 € für Bäume" in flat and "5.000 €" not in flat
+        assert "6.000 € für Bäume" in body
         assert "Flyer drucken" in flat and "Getränke bestellen" in flat
         assert "Sitzungsleitung ben" in flat and "Anwesend (2) ben, you" in flat
         assert "Protokollführung you" in flat
@@ -173,7 +178,9 @@ async def test_a_full_meeting_from_start_to_published_documents(
         assert "Zuständig: ben · Frist: Fr, 27.03.2026" in flat
         assert "Rathaus, Raum 2" in flat
 
-    assert "bereits veröffentlicht" in await bot.say("/protokoll korrektur 1 1 Noch einmal")
+    # Published: a correction waits for a new version (/protokoll ersetzen, tested there).
+    later = await bot.say("/protokoll korrektur 1 1 Noch einmal")
+    assert "Die Korrektur geht mit /protokoll ersetzen 1 als neue Fassung hinaus." in later
     assert "bereits veröffentlicht" in await bot.say("/protokoll freigeben 1")
 
 
@@ -342,7 +349,7 @@ async def test_an_uploaded_protocol_reaches_the_other_chat_after_a_restart(
     try:
         await ag_with_two_chats(first)
         await first.say("::now 2026-03-25T16:00")
-        published = await first.say(f"::file {upload}", "/protokoll hochladen 1")
+        published = await first.say(f"::file {upload}", "/protokoll hochladen 1", "/ja")
         assert "ist veröffentlicht" in published and "[ag-zwei]" not in published
     finally:
         await first.close()
@@ -425,7 +432,7 @@ async def test_an_uploaded_pdf_becomes_the_published_protocol(
     assert "Nur Koordinierende der AG" in member
     assert "veröffentlicht" not in await bot.say("/protokolle")  # refusals changed nothing
 
-    done = await bot.say("::user you", f"::file {upload}", "/protokoll hochladen 1")
+    done = await bot.say("::user you", f"::file {upload}", "/protokoll hochladen 1", "/ja")
     assert "[ag] 📄 Das Protokoll von Jour fixe (#1, Mi, 25.03.2026) ist veröffentlicht." in done
     assert "Auch an 1 Person geschickt, die es angefordert hat (privat, wo möglich)." in done
     assert f"[ag] file: {PDF_NAME}" in done and ".docx" not in done
@@ -437,6 +444,7 @@ async def test_an_uploaded_pdf_becomes_the_published_protocol(
     assert "veröffentlicht am Mi, 25.03.2026, 16:00 Uhr" in await bot.say("/protokolle")
     twice = await bot.say("::user you", f"::file {upload}", "/protokoll hochladen 1")
     assert "Das Protokoll von #1 ist bereits veröffentlicht." in twice
+    assert "Eine neue Fassung ersetzt es: /protokoll ersetzen 1" in twice
 
 
 async def test_an_uploaded_docx_replaces_a_draft(bot: ConsoleBot, tmp_path: Path) -> None:
@@ -452,7 +460,7 @@ async def test_an_uploaded_docx_replaces_a_draft(bot: ConsoleBot, tmp_path: Path
     assert "Das Protokoll von #1 läuft noch. Beenden Sie es zuerst mit /sitzung ende." in refused
     assert "hat begonnen" in running
     await bot.say("/info Notiz", "/sitzung ende")
-    done = await bot.say(f"::file {upload}", "/protokoll hochladen 1")
+    done = await bot.say(f"::file {upload}", "/protokoll hochladen 1", "/ja")
     assert f"[ag] file: {DOCX_NAME}" in done and ".pdf" not in done
     assert "Beschlüsse der AG Innenstadt" in docx_text(tmp_path / "files" / DOCX_NAME)
 
@@ -623,7 +631,7 @@ async def test_two_files_of_one_upload_with_the_same_name_both_arrive(
     first.write_bytes(b"%PDF-1.4\n% Teil 1\n%%EOF\n")
     second.write_bytes(b"%PDF-1.4\n% Teil 2\n%%EOF\n")
     await bot.say("::now 2026-03-25T16:00")
-    done = await bot.say(f"::file {first}", f"::file {second}", "/protokoll hochladen 1")
+    done = await bot.say(f"::file {first}", f"::file {second}", "/protokoll hochladen 1", "/ja")
     second_name = PDF_NAME.replace(".pdf", "_2.pdf")
     assert f"[ag] file: {PDF_NAME}" in done and f"[ag] file: {second_name}" in done
     assert (tmp_path / "files" / PDF_NAME).read_bytes() == first.read_bytes()

@@ -1,6 +1,7 @@
 """Protocols in storage on SQLite and PostgreSQL: numbering of TOPs and entries, presence,
 documents as bytes, requests, the overview, deadlines across a change to summer time,
-deadline reminder rows, and merging persons who both appear in one protocol."""
+deadline reminder rows, merging persons who both appear in one protocol, and protocols
+published before versions existed."""
 
 from __future__ import annotations
 
@@ -9,18 +10,23 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import groups, meetings, people, protocols, reminders
-from storage.database import create_engine, session_factory, upgrade_schema
+from storage.database import alembic_config, create_engine, session_factory, upgrade_schema
 from storage.meetings import MeetingDraft
 from storage.models import (
+    Meeting,
     MeetingFormat,
     MeetingStatus,
     Person,
+    ProtocolDocument,
+    ProtocolEntry,
     ProtocolEntryKind,
     ProtocolStatus,
+    ProtocolVersion,
     Reminder,
     ReminderKind,
     ReminderStatus,
@@ -32,6 +38,7 @@ from tests.databases import POSTGRES_URL, drop_database, fresh_database
 
 NOW = datetime(2026, 3, 25, 9, 15, tzinfo=UTC)
 HOUR = timedelta(hours=1)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 async def _person(session: AsyncSession, name: str) -> Person:
@@ -274,4 +281,41 @@ async def test_merging_persons_who_are_both_in_one_protocol(database_url: str) -
         assert [row.author_name for row in rows] == ["anna"]
         merged = await protocols.of_meeting(session, first)
         assert merged is not None and merged.minute_taker_id == anna
+    await engine.dispose()
+
+
+async def test_protocols_published_before_versions_become_version_1(database_url: str) -> None:
+    """Migration 0016: a protocol published before it is version 1 with its documents; one
+    rendered from the minutes can be rendered again (approval), an upload cannot."""
+    engine, sessions, (_, anna_id, _, first_id, second_id) = await _setup(database_url)
+    async with sessions() as session, session.begin():
+        for meeting_id, files in (
+            (first_id, [("p.pdf", "application/pdf"), ("p.docx", DOCX)]),
+            (second_id, [("upload.pdf", "application/pdf")]),
+        ):
+            meeting = await session.get(Meeting, meeting_id)
+            assert meeting is not None
+            protocol = await protocols.create(session, meeting, ProtocolStatus.PUBLISHED)
+            protocol.published_at, protocol.published_by = NOW, anna_id
+            if meeting_id == first_id:
+                await protocols.add_entry(
+                    session, protocol, ProtocolEntryKind.INFO, "x", anna_id, NOW
+                )
+            await protocols.set_documents(
+                session, protocol.id, [DocumentFile(n, m, b"%PDF-") for n, m in files]
+            )
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0011"))
+    await upgrade_schema(engine)
+    async with sessions() as session:
+        versions = await session.execute(
+            select(
+                ProtocolVersion.number, ProtocolVersion.from_minutes, ProtocolVersion.published_at
+            ).order_by(ProtocolVersion.protocol_id)
+        )
+        assert [(n, bool(m), at) for n, m, at in versions] == [(1, True, NOW), (1, False, NOW)]
+        assert set(await session.scalars(select(ProtocolDocument.version))) == {1}
+        # Down and up again kept the minutes and documents (no table copied and dropped).
+        assert len(list(await session.scalars(select(ProtocolDocument.id)))) == 3
+        assert len(list(await session.scalars(select(ProtocolEntry.id)))) == 1
     await engine.dispose()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.commands import Command
 from core.i18n import N_
-from core.messages import Reply
+from core.messages import IncomingFile, Reply
 from handlers.shared.context import Context
 from handlers.shared.permissions import check_allowed
 from storage import dialogues
@@ -23,6 +25,11 @@ async def _take(context: Context) -> PendingConfirmation | None:
 
 
 async def yes_command(context: Context, args: str) -> Reply:
+    chat = context.message.chat
+    # The files that came with the question (an upload), read before taking removes them.
+    held = await dialogues.held_files(
+        context.session, platform=chat.platform, chat_id=chat.chat_id, person_id=context.person.id
+    )
     pending = await _take(context)
     command = context.registry.find(pending.command) if pending else None
     if pending is None or command is None:
@@ -31,6 +38,9 @@ async def yes_command(context: Context, args: str) -> Reply:
     context.command = command
     check_allowed(context, command, pending.argument)
     context.confirmed = True
+    if held and not context.message.files:
+        files = tuple(IncomingFile(f.name, f.content, f.mime_type) for f in held)
+        context.message = replace(context.message, files=files)
     return await command.handler(context, pending.argument)
 
 

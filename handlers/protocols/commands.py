@@ -1,28 +1,22 @@
-"""Protocols: /protokoll (get one, or ask for it), korrektur, freigeben, hochladen, and
-/protokolle (the AG's meetings with the state of their protocols).
+"""Protocols: /protokoll (get one, or ask for it), korrektur, freigeben, and /protokolle (the
+AG's meetings with the state of their protocols).
 
-Publishing stores the documents as released, answers the chat of the command with them and
-puts one outbox row (``ReminderKind.PROTOCOL``) per other chat of the AG and per person who
-asked for them, so a restart loses no copy.
+Uploading, replacing, earlier versions and the approval are in ``versions``; handing a
+published version out is ``delivery``.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from core.commands import Command, Permission
 from core.errors import UsageError
-from core.i18n import N_, Translator
+from core.i18n import N_
 from core.input_text import bounded_number
-from core.messages import IncomingFile, Reply, ReplyBuilder, Value, bold
+from core.messages import Reply, ReplyBuilder, Value, bold
 from handlers.meetings.texts import find_meeting
+from handlers.protocols import versions
 from handlers.protocols.texts import (
-    DOCX,
-    PDF,
     build_document,
     end_minutes_command,
-    file_stem,
     is_late,
     meeting_day,
     outgoing,
@@ -38,18 +32,15 @@ from handlers.shared.membership import require_member_in
 from handlers.shared.numbers import meeting_number
 from handlers.shared.private_group import group_for
 from handlers.shared.time_input import read_period
-from storage import groups, protocols, reminders, tasks
+from storage import protocol_versions, protocols, tasks
 from storage.models import (
     Meeting,
     MeetingStatus,
     Protocol,
     ProtocolEntryKind,
     ProtocolStatus,
-    ReminderKind,
     WorkingGroup,
 )
-from storage.protocols import DocumentFile
-from storage.reminders import PlannedReminder
 
 MAX_TEXT = 2000
 LIST_LENGTH = 10
@@ -57,6 +48,12 @@ _YEAR = N_("year")
 _CORRECT_WORDS = {"korrektur", "korrigieren", "correct", "correction"}
 _PUBLISH_WORDS = {"freigeben", "freigabe", "publish"}
 _UPLOAD_WORDS = {"hochladen", "upload"}
+_REPLACE_WORDS = {"ersetzen", "replace"}
+_APPROVE_WORDS = {"genehmigt", "genehmigen", "approved", "approve"}
+_VERSION_WORDS = {"fassung", "version"}
+_COORDINATOR_WORDS = (
+    _CORRECT_WORDS | _PUBLISH_WORDS | _UPLOAD_WORDS | _REPLACE_WORDS | _APPROVE_WORDS
+)
 
 
 async def protocol_command(context: Context, args: str) -> Reply:
@@ -69,9 +66,11 @@ async def protocol_command(context: Context, args: str) -> Reply:
 async def _protocol(context: Context, group: WorkingGroup, args: str) -> Reply:
     word, _, rest = args.strip().partition(" ")
     folded = word.casefold()
-    if folded in _CORRECT_WORDS | _PUBLISH_WORDS | _UPLOAD_WORDS:
+    if folded in _COORDINATOR_WORDS:
         if await context.level_in(group.id) < Permission.COORDINATOR:
-            raise context.refuse("Only coordinators of the AG can correct, publish or upload it.")
+            raise context.refuse(
+                "Only coordinators of the AG can correct, publish, upload, replace or approve it."
+            )
         number, _, text = rest.strip().partition(" ")
         if not number:
             raise UsageError()
@@ -80,15 +79,32 @@ async def _protocol(context: Context, group: WorkingGroup, args: str) -> Reply:
             return await _correct(context, group, meeting, text.strip())
         if text.strip():
             raise UsageError()
-        if folded in _PUBLISH_WORDS:
-            _require_held(context, meeting)
-            return await _publish(context, group, meeting)
         _require_held(context, meeting)
-        return await _upload(context, group, meeting)
-    if rest or (word and meeting_number(word) is None):
+        if folded in _PUBLISH_WORDS:
+            return await _publish(context, group, meeting)
+        if folded in _REPLACE_WORDS:
+            return await versions.replace(context, group, meeting, args.strip())
+        if folded in _APPROVE_WORDS:
+            return await versions.approve(context, group, meeting)
+        return await versions.upload(context, group, meeting, args.strip())
+    if word and meeting_number(word) is None:
         raise UsageError()
+    version = _version_asked(rest)
     meeting = await find_meeting(context, group, word) if word else await _last(context, group)
+    if version is not None:
+        return await versions.send_version(context, group, meeting, version)
     return await _get(context, group, meeting)
+
+
+def _version_asked(rest: str) -> int | None:
+    """``fassung 2`` after the number: that version; nothing: the current one."""
+    if not rest.strip():
+        return None
+    words = rest.split()
+    number = bounded_number(words[1]) if len(words) == 2 else None
+    if words[0].casefold() not in _VERSION_WORDS or number is None or number < 1:
+        raise UsageError()
+    return number
 
 
 def _require_held(context: Context, meeting: Meeting) -> None:
@@ -122,6 +138,7 @@ async def _get(context: Context, group: WorkingGroup, meeting: Meeting) -> Reply
         reply.add(
             context.t("Status: {status}"), status=status_text(context, meeting, group, protocol)
         )
+        await versions.version_lines(context, group, protocol, meeting, reply)
         reply.files.extend(outgoing(await protocols.documents(context.session, protocol.id)))
         return reply.build()
     _require_held(context, meeting)
@@ -177,7 +194,7 @@ async def _correct(context: Context, group: WorkingGroup, meeting: Meeting, rest
         raise UsageError()
     if len(text) > MAX_TEXT:
         raise context.refuse("An entry may be at most {limit} characters long.", limit=MAX_TEXT)
-    protocol = await _unpublished(context, meeting)
+    protocol = await _with_minutes(context, meeting)
     entry = await protocols.entry_by_number(context.session, protocol.id, position)
     if entry is None:
         raise context.refuse(
@@ -189,6 +206,10 @@ async def _correct(context: Context, group: WorkingGroup, meeting: Meeting, rest
     entry.text = text
     entry.corrected_by = context.person.id
     entry.corrected_at = context.now()
+    # The history goes into the document's appendix; the body shows the final text.
+    await protocol_versions.add_correction(
+        context.session, entry, before, context.person.id, context.now()
+    )
     if entry.item_id is not None:
         item = await tasks.get_item(context.session, entry.item_id)
         if item is not None:
@@ -201,10 +222,19 @@ async def _correct(context: Context, group: WorkingGroup, meeting: Meeting, rest
         text=text,
     )
     reply.add(context.t("Before: {text}"), text=before)
+    if protocol.status is ProtocolStatus.PUBLISHED:
+        reply.add(
+            context.t(
+                "The protocol is published: the correction goes out as a new version with "
+                "{command}."
+            ),
+            command=f"{protocol_word(context, 'replace')} {meeting.number}",
+        )
     return reply.build()
 
 
-async def _unpublished(context: Context, meeting: Meeting) -> Protocol:
+async def _with_minutes(context: Context, meeting: Meeting) -> Protocol:
+    """The meeting's protocol with minutes to correct, published or not."""
     protocol = await protocols.of_meeting(context.session, meeting.id)
     if protocol is None:
         raise context.refuse(
@@ -212,9 +242,16 @@ async def _unpublished(context: Context, meeting: Meeting) -> Protocol:
             number=meeting.number,
             command=f"{protocol_word(context, 'upload')} {meeting.number}",
         )
+    return protocol
+
+
+async def _unpublished(context: Context, meeting: Meeting) -> Protocol:
+    protocol = await _with_minutes(context, meeting)
     if protocol.status is ProtocolStatus.PUBLISHED:
         raise context.refuse(
-            "The protocol of #{number} is published already.", number=meeting.number
+            "The protocol of #{number} is published already. A new version replaces it: {command}",
+            number=meeting.number,
+            command=f"{protocol_word(context, 'replace')} {meeting.number}",
         )
     return protocol
 
@@ -232,188 +269,7 @@ async def _publish(context: Context, group: WorkingGroup, meeting: Meeting) -> R
             number=meeting.number,
             command=end_minutes_command(context),
         )
-    _released(context, protocol)
-    document = await build_document(context, group, meeting, protocol)
-    files = render_files(document, group, meeting)
-    await protocols.set_documents(context.session, protocol.id, files)
-    return await _deliver(context, group, meeting, protocol, files)
-
-
-def _released(context: Context, protocol: Protocol) -> None:
-    protocol.status = ProtocolStatus.PUBLISHED
-    protocol.published_at = context.now()
-    protocol.published_by = context.person.id
-
-
-async def _deliver(
-    context: Context,
-    group: WorkingGroup,
-    meeting: Meeting,
-    protocol: Protocol,
-    files: list[DocumentFile],
-) -> Reply:
-    """The documents for this chat, every other chat of the AG and everyone who asked."""
-    now = context.now()
-    session = context.session
-    requests = await protocols.open_requests(session, meeting.id)
-    here = context.message.chat
-    chats = [
-        binding
-        for binding in await groups.chats_of(session, group.id)
-        if binding.active and (binding.platform, binding.chat_id) != (here.platform, here.chat_id)
-    ]
-    stamp = now.strftime("%Y%m%dT%H%M%S")
-    # The other chats' copies first: a request answered in a chat points to the files there.
-    await reminders.add_missing(
-        session,
-        (
-            PlannedReminder(
-                key=f"protocol-chat:{meeting.id}:{binding.id}",
-                kind=ReminderKind.PROTOCOL,
-                due_at=now,
-                group_id=group.id,
-                chat_platform=binding.platform,
-                chat_id=binding.chat_id,
-                meeting_id=meeting.id,
-                timezone=group.timezone,
-                created_by=context.person.id,
-            )
-            for binding in chats
-        ),
-        now,
-    )
-    await reminders.add_missing(
-        session,
-        (
-            PlannedReminder(
-                key=f"protocol:{meeting.id}:{request.person_id}:{stamp}",
-                kind=ReminderKind.PROTOCOL,
-                due_at=now,
-                group_id=group.id,
-                person_id=request.person_id,
-                chat_platform=request.chat_platform,
-                chat_id=request.chat_id,
-                meeting_id=meeting.id,
-                timezone=group.timezone,
-                created_by=context.person.id,
-            )
-            for request in requests
-        ),
-        now,
-    )
-    await protocols.mark_delivered(session, meeting.id, now)
-    # Published: no more deadline reminders.
-    await reminders.sync_protocol_due(session, meeting, now)
-    heading: dict[str, Value] = {
-        "title": bold(meeting.title),
-        "number": meeting.number,
-        "day": meeting_day(context, meeting, group),
-    }
-    reply = context.reply("📄 The protocol of {title} (#{number}, {day}) is published.", **heading)
-    if chats:
-        reply.add(
-            context.tn(
-                "Also sent to {count} other chat of the AG.",
-                "Also sent to {count} other chats of the AG.",
-                len(chats),
-            ).format(count=len(chats))
-        )
-    if requests:
-        reply.add(
-            context.tn(
-                "Sent as well to {count} person who asked for it (privately where possible).",
-                "Sent as well to {count} people who asked for it (privately where possible).",
-                len(requests),
-            ).format(count=len(requests))
-        )
-    reply.files.extend(outgoing(files))
-    return reply.build()
-
-
-# --- uploading -------------------------------------------------------------------------------
-
-
-def _kind_of(file: IncomingFile) -> str | None:
-    """``pdf`` or ``docx`` by MIME type or file name; None for anything else."""
-    name = file.name.casefold()
-    if file.mime_type == PDF or name.endswith(".pdf"):
-        return "pdf"
-    if file.mime_type == DOCX or name.endswith(".docx"):
-        return "docx"
-    return None
-
-
-def _content_fits(content: bytes, kind: str) -> bool:
-    """Whether the bytes are what the name says: a PDF, or a Word document (a zip file)."""
-    if kind == "pdf":
-        return content.startswith(b"%PDF-")
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-
-
-def _unique_names(stem: str, kinds: list[str]) -> list[str]:
-    """``stem.pdf``, ``stem_2.pdf`` …: several files of one upload keep apart."""
-    seen: dict[str, int] = {}
-    names = []
-    for kind in kinds:
-        seen[kind] = seen.get(kind, 0) + 1
-        count = seen[kind]
-        names.append(f"{stem}.{kind}" if count == 1 else f"{stem}_{count}.{kind}")
-    return names
-
-
-async def _upload(context: Context, group: WorkingGroup, meeting: Meeting) -> Reply:
-    files = context.message.files
-    if not files:
-        raise context.refuse(
-            "Please attach the protocol as a PDF or Word (DOCX) file to {command}, or send the "
-            "command in reply to the file.",
-            command=f"{protocol_word(context, 'upload')} {meeting.number}",
-        )
-    accepted = [(file, kind) for file in files if (kind := _kind_of(file)) is not None]
-    if not accepted:
-        raise context.refuse(
-            "{names} is not a PDF or Word (DOCX) file. Please upload the protocol as PDF or DOCX.",
-            names=", ".join(file.name for file in files),
-        )
-    broken = [file.name for file, kind in accepted if not _content_fits(file.content, kind)]
-    if broken:
-        raise context.refuse(
-            "{names} is not a readable PDF or Word (DOCX) file, although its name says so. "
-            "Please save it again as PDF or DOCX and upload it.",
-            names=", ".join(broken),
-        )
-    if any(len(file.content) > context.settings.max_upload_bytes for file, _ in accepted):
-        raise context.refuse(
-            "A protocol file may be at most {limit} MB.", limit=context.settings.max_upload_mb
-        )
-    if meeting.starts_at > context.now():
-        raise context.refuse("Meeting #{number} has not taken place yet.", number=meeting.number)
-    protocol = await protocols.of_meeting(context.session, meeting.id)
-    if protocol is None:
-        protocol = await protocols.create(context.session, meeting, ProtocolStatus.PUBLISHED)
-    elif protocol.status is ProtocolStatus.PUBLISHED:
-        raise context.refuse(
-            "The protocol of #{number} is published already.", number=meeting.number
-        )
-    elif protocol.status is ProtocolStatus.RUNNING:
-        raise context.refuse(
-            "The minutes of #{number} are still running. End them first with {command}.",
-            number=meeting.number,
-            command=end_minutes_command(context),
-        )
-    _released(context, protocol)
-    stem = file_stem(Translator(group.language), group, meeting)
-    names = _unique_names(stem, [kind for _, kind in accepted])
-    stored = [
-        DocumentFile(name, PDF if kind == "pdf" else DOCX, file.content)
-        for name, (file, kind) in zip(names, accepted, strict=True)
-    ]
-    await protocols.set_documents(context.session, protocol.id, stored)
-    return await _deliver(context, group, meeting, protocol, stored)
+    return await versions.publish_version(context, group, meeting, protocol)
 
 
 # --- the overview ----------------------------------------------------------------------------
@@ -470,13 +326,19 @@ COMMANDS = [
     Command(
         name="protokoll",
         alias="protocol",
-        usage=N_("[#N] | correct #N <entry> <text> | publish #N | upload #N"),
+        usage=N_(
+            "[#N [version <number>]] | correct #N <entry> <text> | publish #N | upload #N "
+            "| replace #N | approved #N"
+        ),
         summary=N_("Sends a meeting's protocol as PDF and Word, or sends it when it is published."),
         details=N_(
             "Without a number: the AG's last meeting. Not published yet: you get it "
             "automatically when it is. Coordinators: /protokoll korrektur 3 2 <text> corrects "
             "entry 2, /protokoll freigeben 3 publishes it to every chat of the AG and to everyone "
-            "who asked, /protokoll hochladen 3 with an attached PDF or DOCX publishes that file."
+            "who asked, /protokoll hochladen 3 with an attached PDF or DOCX publishes that file "
+            "(after /ja). /protokoll ersetzen 3, with a file or after corrections, publishes a "
+            "new version; /protokoll 3 fassung 1 sends an earlier one. /protokoll genehmigt 3 "
+            "records that the AG approved it."
         ),
         handler=protocol_command,
     ),

@@ -3,8 +3,10 @@ the deadline and the status as people read them."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.file_names import ascii_name
@@ -17,7 +19,7 @@ from documents.protocol_pdf import render_pdf
 from handlers.meetings.texts import where_text
 from handlers.shared.context import Context
 from handlers.tasks.texts import due_text
-from storage import meetings, protocols, tasks
+from storage import meetings, protocol_versions, protocols, tasks
 from storage.models import (
     Answer,
     Meeting,
@@ -25,6 +27,7 @@ from storage.models import (
     Protocol,
     ProtocolEntryKind,
     ProtocolStatus,
+    ProtocolVersion,
     WorkingGroup,
 )
 from storage.protocols import DocumentFile
@@ -38,6 +41,10 @@ _ENTRY_KINDS = {
 }
 # The start of a protocol file's name ("Protokoll_…").
 _FILE_PREFIX = N_("Protocol")
+# Before the number of a later version in a file's name ("…_Fassung-2").
+_VERSION_SUFFIX = N_("Version")
+# Said wherever a later version of a protocol goes out.
+VERSION_LINE = N_("Version {number}, replaces the version of {date}.")
 STATUS_NAMES = {
     ProtocolStatus.RUNNING: N_("minutes running"),
     ProtocolStatus.DRAFT: N_("draft"),
@@ -108,9 +115,12 @@ def is_late(
 
 def meeting_day(context: Context, meeting: Meeting, group: WorkingGroup) -> str:
     """``Di, 07.04.2026``: the meeting's day in the AG's time zone."""
-    return format_day(
-        meeting.starts_at.astimezone(ZoneInfo(group.timezone)).date(), context.language
-    )
+    return local_day(context, meeting.starts_at, group)
+
+
+def local_day(context: Context, moment: datetime, group: WorkingGroup) -> str:
+    """``Di, 07.04.2026``: the day of ``moment`` in the AG's time zone."""
+    return format_day(moment.astimezone(ZoneInfo(group.timezone)).date(), context.language)
 
 
 def requests_suffix(context: Context, count: int) -> str:
@@ -128,8 +138,13 @@ def status_text(
     """``veröffentlicht am …``, ``Entwurf``, ``noch nicht begonnen`` – with ``überfällig``."""
     if protocol is not None and protocol.status is ProtocolStatus.PUBLISHED:
         assert protocol.published_at is not None
-        return context.t("published {when}").format(
+        published = context.t("published {when}").format(
             when=format_moment(protocol.published_at, context.language, group.timezone)
+        )
+        if protocol.approved_at is None:
+            return published
+        return context.t("{status}, approved on {day}").format(
+            status=published, day=local_day(context, protocol.approved_at, group)
         )
     if protocol is None:
         status = context.t("not started")
@@ -150,9 +165,17 @@ def status_text(
 
 
 async def build_document(
-    context: Context, group: WorkingGroup, meeting: Meeting, protocol: Protocol
+    context: Context,
+    group: WorkingGroup,
+    meeting: Meeting,
+    protocol: Protocol,
+    version: ProtocolVersion | None = None,
 ) -> doc.Protocol:
-    """The protocol document from the minutes, in the AG's language."""
+    """The protocol document from the minutes, in the AG's language.
+
+    Without ``version`` it is the draft; with it, that published version (the one it
+    replaces and the AG's approval included).
+    """
     session = context.session
     translator = Translator(group.language)
     language = translator.language
@@ -242,19 +265,58 @@ async def build_document(
         next_meeting=(
             format_moment(following[0].meeting.starts_at, language, zone) if following else None
         ),
-        published_at=(
-            format_moment(protocol.published_at, language, zone)
-            if protocol.published_at is not None
-            else None
-        ),
+        **await _release(own, group, protocol, version),
     )
 
 
-def file_stem(translator: Translator, group: WorkingGroup, meeting: Meeting) -> str:
-    """``Protokoll_AG-Innenstadt_1_2026-03-27``: a name every file system accepts."""
+async def _release(
+    own: Context, group: WorkingGroup, protocol: Protocol, version: ProtocolVersion | None
+) -> dict[str, Any]:
+    """The document's fields on its publication, approval and corrections."""
+    language, zone = own.language, group.timezone
+    changes = tuple(
+        doc.Change(
+            number=row.number,
+            topic=row.topic,
+            before=row.before,
+            after=row.after,
+            at=format_moment(row.corrected_at, language, zone),
+            by=row.corrected_by or "?",
+        )
+        for row in await protocol_versions.corrections(own.session, protocol.id)
+    )
+    if version is None:
+        return {"published_at": None, "changes": changes}
+    replaced = (
+        await protocol_versions.get(own.session, protocol.id, version.number - 1)
+        if version.number > 1
+        else None
+    )
+    return {
+        "published_at": format_moment(version.published_at, language, zone),
+        "version": version.number,
+        "replaces": local_day(own, replaced.published_at, group) if replaced else None,
+        "approved_at": (
+            local_day(own, protocol.approved_at, group) if protocol.approved_at else None
+        ),
+        "changes": changes,
+    }
+
+
+def file_stem(
+    translator: Translator, group: WorkingGroup, meeting: Meeting, version: int = 1
+) -> str:
+    """``Protokoll_AG-Innenstadt_1_2026-03-27``: a name every file system accepts.
+
+    A later version ends in ``_Fassung-2``, so it never overwrites the earlier file.
+    """
     day = meeting.starts_at.astimezone(ZoneInfo(group.timezone)).date()
     name = ascii_name(group.name, "AG")
-    return f"{translator.t(_FILE_PREFIX)}_{name}_{meeting.number}_{day:%Y-%m-%d}"
+    stem = f"{translator.t(_FILE_PREFIX)}_{name}_{meeting.number}_{day:%Y-%m-%d}"
+    if version > 1:
+        suffix = ascii_name(translator.t(_VERSION_SUFFIX), "Version")
+        stem = f"{stem}_{suffix}-{version}"
+    return stem
 
 
 def render_files(
@@ -262,13 +324,25 @@ def render_files(
 ) -> list[DocumentFile]:
     """The protocol as PDF and DOCX, in the AG's language."""
     translator = Translator(group.language)
-    stem = file_stem(translator, group, meeting)
+    stem = file_stem(translator, group, meeting, document.version)
     if document.published_at is None:
         stem = f"{stem}_{translator.t('draft')}"
     return [
         DocumentFile(f"{stem}.pdf", PDF, render_pdf(document, translator)),
         DocumentFile(f"{stem}.docx", DOCX, render_docx(document, translator)),
     ]
+
+
+def delivery_payload(version: int) -> str | None:
+    """What a delivery row carries: the version it sends (none for version 1, as always)."""
+    return None if version == 1 else json.dumps({"version": version})
+
+
+def delivered_version(payload: str | None) -> int:
+    """The version a delivery row sends."""
+    if payload is None:
+        return 1
+    return int(json.loads(payload).get("version", 1))
 
 
 def outgoing(files: list[DocumentFile]) -> tuple[OutgoingFile, ...]:
@@ -279,6 +353,8 @@ _SUBCOMMANDS = {
     "correct": ("korrektur", "correct"),
     "publish": ("freigeben", "publish"),
     "upload": ("hochladen", "upload"),
+    "replace": ("ersetzen", "replace"),
+    "approve": ("genehmigt", "approved"),
 }
 
 

@@ -18,6 +18,7 @@ from storage.models.conversation import (
     BindingRequest,
     LinkCode,
     PendingConfirmation,
+    PendingFile,
     ReplyPage,
 )
 from storage.models.groups import ChatBinding, Membership, Role, WorkingGroup
@@ -42,12 +43,14 @@ from storage.models.meetings import (
 from storage.models.people import Account, Person
 from storage.models.protocols import (
     Protocol,
+    ProtocolCorrection,
     ProtocolDocument,
     ProtocolEntry,
     ProtocolEntryKind,
     ProtocolPresence,
     ProtocolRequest,
     ProtocolStatus,
+    ProtocolVersion,
 )
 from storage.models.reminders import Reminder, ReminderKind, ReminderStatus
 from storage.models.tasks import (
@@ -81,16 +84,19 @@ __all__ = [
     "MeetingStatus",
     "Membership",
     "PendingConfirmation",
+    "PendingFile",
     "Person",
     "Project",
     "ProjectBudget",
     "Protocol",
+    "ProtocolCorrection",
     "ProtocolDocument",
     "ProtocolEntry",
     "ProtocolEntryKind",
     "ProtocolPresence",
     "ProtocolRequest",
     "ProtocolStatus",
+    "ProtocolVersion",
     "Reminder",
     "ReminderKind",
     "ReminderStatus",

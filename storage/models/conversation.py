@@ -1,5 +1,6 @@
-"""What lives between two messages: link codes, binding requests, pending confirmations,
-pages of long replies and the adapters' positions (offsets, sync tokens)."""
+"""What lives between two messages: link codes, binding requests, pending confirmations and
+the files that wait with them, pages of long replies and the adapters' positions (offsets,
+sync tokens)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import (
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -42,6 +44,23 @@ class PendingConfirmation(Base):
     command: Mapped[str] = mapped_column(String(50))
     argument: Mapped[str] = mapped_column(String(1000))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PendingFile(Base):
+    """A file that came with a command waiting for "ja": the confirmed command gets it back.
+
+    Messengers send a file once, with the command; the "ja" comes without it.
+    """
+
+    __tablename__ = "pending_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    confirmation_id: Mapped[int] = mapped_column(
+        ForeignKey("pending_confirmations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(255))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class BindingRequest(Base):

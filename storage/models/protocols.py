@@ -6,11 +6,13 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     String,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,8 +57,34 @@ class Protocol(Base):
     )
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The first publication: whether the deadline was met. Later versions have their own dates.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    # The AG approved the published protocol (usually at its next meeting); the version it
+    # approved has the same time and who recorded it. Kept here for the lists.
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ProtocolVersion(Base):
+    """One published version (Fassung) of a protocol; a replacement adds the next one.
+
+    Every version keeps its documents (``ProtocolDocument.version``), so earlier versions
+    stay retrievable after a replacement.
+    """
+
+    __tablename__ = "protocol_versions"
+    __table_args__ = (UniqueConstraint("protocol_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    protocol_id: Mapped[int] = mapped_column(ForeignKey("protocols.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    # Rendered from the minutes (True) or an uploaded file (False): only the former can be
+    # rendered again, with the approval.
+    from_minutes: Mapped[bool] = mapped_column(Boolean, default=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
 
 
 class ProtocolEntry(Base):
@@ -90,6 +118,28 @@ class ProtocolEntry(Base):
     corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class ProtocolCorrection(Base):
+    """A correction of an entry: the text before and after, by whom and when.
+
+    The published document shows the final text; these rows make its appendix
+    "Änderungen gegenüber dem Entwurf".
+    """
+
+    __tablename__ = "protocol_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    protocol_id: Mapped[int] = mapped_column(
+        ForeignKey("protocols.id", ondelete="CASCADE"), index=True
+    )
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("protocol_entries.id", ondelete="CASCADE"), index=True
+    )
+    before: Mapped[str] = mapped_column(String(2000))
+    after: Mapped[str] = mapped_column(String(2000))
+    corrected_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ProtocolPresence(Base):
     """A person recorded as present at the meeting."""
 
@@ -106,7 +156,7 @@ class ProtocolPresence(Base):
 
 
 class ProtocolDocument(Base):
-    """A file of the published protocol: the rendered PDF and DOCX, or the uploaded file.
+    """A file of a published version: the rendered PDF and DOCX, or the uploaded file.
 
     Kept as published, so everyone who asks later gets exactly what was released.
     """
@@ -117,6 +167,7 @@ class ProtocolDocument(Base):
     protocol_id: Mapped[int] = mapped_column(
         ForeignKey("protocols.id", ondelete="CASCADE"), index=True
     )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     name: Mapped[str] = mapped_column(String(255))
     mime_type: Mapped[str] = mapped_column(String(100))
     content: Mapped[bytes] = mapped_column(LargeBinary)
