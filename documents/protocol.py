@@ -75,6 +75,7 @@ class Protocol:
     action_items: tuple[ActionItemRow, ...]
     next_meeting: str | None  # "Di, 05.05.2026, 14:00 Uhr"
     published_at: str | None  # None: still a draft
+    guests: tuple[str, ...] = ()  # present from outside the AG ("Frau Dr. Schmidt (Stadt Erfurt)")
 
     def by_person(self) -> dict[str, list[ActionItemRow]]:
         """The action items per responsible person, in name order; unassigned ones last."""

@@ -64,8 +64,8 @@ def docx_text(path: Path) -> str:
 
 
 async def take_minutes(bot: ConsoleBot) -> None:
-    """The minutes of meeting #1 from start to end, by you and ben."""
-    await bot.say("::now 2026-03-25T14:02", "/sitzung start")
+    """The minutes of meeting #1 from start to end, by you and ben (who chairs)."""
+    await bot.say("::now 2026-03-25T14:02", "/sitzung start @ben")
     await bot.say("/top", "/info Der Kämmerer berichtet: 5.000 € für Straßenbäume.")
     await bot.say("::user ben", "/beschluss Der Haushalt 2027 wird angenommen.", "::user you")
     await bot.say("/aufgabe Flyer drucken @ben bis Freitag", "/top")
@@ -116,10 +116,9 @@ async def test_a_full_meeting_from_start_to_published_documents(
     assert "Jeder Punkt der Tagesordnung hat seinen TOP" in await bot.say("/top")
 
     presence = await bot.say("/anwesend")
-    assert "Anwesend (0): –" in presence
-    # ben answered yes and wrote; you wrote; carla declined and wrote nothing.
-    assert "Vorgeschlagen (zugesagt oder im Protokoll eingetragen): ben, you" in presence
-    assert "Anwesend (2): ben, you" in await bot.say("/anwesend vorschlag")
+    # ben chairs and wrote; you take the minutes; carla declined and wrote nothing.
+    assert "Anwesend (2): ben, you" in presence
+    assert "Vorgeschlagen" not in presence
     assert "Anwesend (3): ben, carla, you" in await bot.say("/anwesend @carla")
     assert "Anwesend (2): ben, you" in await bot.say("/anwesend - @carla")
 
@@ -555,7 +554,7 @@ async def test_a_cancelled_meeting_takes_no_requests_publishing_or_uploads(
 
 async def test_a_protocol_is_not_published_before_the_meeting_began(bot: ConsoleBot) -> None:
     await ag(bot)
-    await bot.say("::now 2026-03-25T13:50", "/sitzung start", "/info Notiz", "/sitzung ende")
+    await bot.say("::now 2026-03-25T13:50", "/sitzung start @ben", "/info Notiz", "/sitzung ende")
     early = await bot.say("/protokoll freigeben 1")
     assert "Termin #1 hat noch nicht stattgefunden." in early
     assert "ist veröffentlicht" in await bot.say("::now 2026-03-25T14:01", "/protokoll freigeben 1")

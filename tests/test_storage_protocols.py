@@ -153,7 +153,13 @@ async def test_presence_documents_and_requests(database_url: str) -> None:
             "anna",
             "ben",
         ]
-        assert await protocols.remove_present(session, protocol.id, [ben]) == 1
+        await protocols.remove_present(session, protocol.id, [ben], anna, NOW)
+        assert await protocols.taken_off(session, protocol.id) == {ben}
+        # Taken off, ben stays off when he writes; anna is on the list already.
+        await protocols.count_as_present(session, protocol.id, ben, NOW)
+        assert [name for _, name in await protocols.present(session, protocol.id)] == ["anna"]
+        assert await protocols.add_present(session, protocol.id, [ben], anna, NOW) == [ben]
+        await protocols.remove_present(session, protocol.id, [ben], anna, NOW)
         await protocols.set_documents(
             session, protocol.id, [DocumentFile("a.pdf", "application/pdf", pdf)]
         )

@@ -17,6 +17,7 @@ from core.i18n import N_, Translator
 from core.input_text import bounded_number
 from core.messages import IncomingFile, Reply, ReplyBuilder, Value, bold
 from handlers.meetings.texts import find_meeting
+from handlers.protocols.publish_checks import ask_before_publishing
 from handlers.protocols.texts import (
     DOCX,
     PDF,
@@ -229,6 +230,9 @@ async def _publish(context: Context, group: WorkingGroup, meeting: Meeting) -> R
             number=meeting.number,
             command=end_minutes_command(context),
         )
+    question = await ask_before_publishing(context, group, meeting, protocol)
+    if question is not None:
+        return question
     _released(context, protocol)
     document = await build_document(context, group, meeting, protocol)
     files = render_files(document, group, meeting)

@@ -257,6 +257,7 @@ async def build_document(
             if protocol.published_at is not None
             else None
         ),
+        guests=tuple(await protocols.guests(session, protocol.id)),
     )
 
 
