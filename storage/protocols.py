@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import protocol_deadlines
 from storage.models import (
     Meeting,
     MeetingStatus,
@@ -41,9 +42,11 @@ MINUTES_GRACE = timedelta(hours=4)
 
 
 def due_day(meeting: Meeting, group: WorkingGroup) -> date:
-    """The day the meeting's protocol is due: ``protocol_days`` after the meeting's day."""
-    local = meeting.starts_at.astimezone(ZoneInfo(group.timezone)).date()
-    return local + timedelta(days=group.protocol_days)
+    """The day the meeting's protocol is due, as stored with the meeting
+    (``storage.protocol_deadlines``; computed now only for a meeting without one)."""
+    if meeting.protocol_due is not None:
+        return meeting.protocol_due
+    return protocol_deadlines.deadline_for(meeting, group)
 
 
 def due_end(meeting: Meeting, group: WorkingGroup) -> datetime:

@@ -392,11 +392,12 @@ async def test_publishing_ends_the_reminders_and_the_deadline_is_a_setting(
     assert "Protokolle fällig: 3 Tage nach dem Termin" in changed
     assert "keine Anzahl Tage zwischen 1 und 90" in await bot.say("/einstellungen protokollfrist 0")
     await take_minutes(bot)
-    assert "fällig am Sa, 28.03.2026" in await bot.say("/protokoll 1")
-    assert "ist morgen fällig" in await bot.say("::now 2026-03-27T09:00")
+    # 25.3. + 3 days is a Saturday: due the Monday after.
+    assert "fällig am Mo, 30.03.2026" in await bot.say("/protokoll 1")
+    assert "ist morgen fällig" in await bot.say("::now 2026-03-29T09:00")
     await bot.say("/protokoll freigeben 1")
-    assert "📝" not in await bot.say("::now 2026-03-28T09:00")
-    assert "Überfällige Protokolle" not in await bot.say("::now 2026-03-30T08:00")
+    assert "📝" not in await bot.say("::now 2026-03-30T09:00")
+    assert "Überfällige Protokolle" not in await bot.say("::now 2026-04-06T08:00")
 
 
 # --- uploading ------------------------------------------------------------------------------
@@ -460,14 +461,15 @@ async def test_the_deadline_follows_a_moved_meeting_and_reaches_a_coordinator_in
     bot: ConsoleBot,
 ) -> None:
     await bot.say("::chat ag", "::admin", "/einrichten AG Innenstadt", "::noadmin")  # no /start
+    # Due Tuesday 7.4. (27.3. + 7 is Good Friday, then Easter Monday); moved: Wednesday 8.4.
     await bot.say("/termin Jour fixe | 27.3. 14 Uhr")
-    await bot.say("/termin verschieben 1 30.3. 14 Uhr")
-    assert "📝" not in await bot.say("::now 2026-04-03T09:00")  # the old deadline's day before
-    reminded = messages(await bot.say("::now 2026-04-05T09:00"))
+    await bot.say("/termin verschieben 1 1.4. 14 Uhr")
+    assert "📝" not in await bot.say("::now 2026-04-06T09:00")  # the old deadline's day before
+    reminded = messages(await bot.say("::now 2026-04-07T09:00"))
     due = [m for m in reminded if "📝" in m]
     assert due == [
-        "[ag] 📝 you, das Protokoll von Jour fixe (#1, Mo, 30.03.2026) ist morgen fällig.\n"
-        "  Stand: noch nicht begonnen, fällig am Mo, 06.04.2026\n"
+        "[ag] 📝 you, das Protokoll von Jour fixe (#1, Mi, 01.04.2026) ist morgen fällig.\n"
+        "  Stand: noch nicht begonnen, fällig am Mi, 08.04.2026\n"
         "  Geben Sie das Protokoll mit /protokoll freigeben 1 frei, oder laden Sie eine Datei "
         "mit /protokoll hochladen 1 hoch."
     ]

@@ -25,7 +25,7 @@ from handlers.shared.context import Context
 from handlers.shared.questions import ask_yes_no
 from handlers.shared.states import DEFAULT_STATE
 from handlers.shared.time_input import notes_text, read_when
-from storage import dialogues, meetings, reminders
+from storage import dialogues, meetings, protocol_deadlines, reminders
 from storage.meetings import MeetingDraft
 from storage.models import Meeting, MeetingFormat, MeetingStatus, WorkingGroup
 
@@ -274,6 +274,7 @@ async def _move(context: Context, group: WorkingGroup, args: str) -> Reply:
     meeting.starts_at = when.at
     meeting.duration_minutes = _range_minutes(when) or meeting.duration_minutes
     meeting.updated_at = context.now()
+    protocol_deadlines.fix(meeting, group)  # its protocol is due after its new day
     await _plan_reminders(context, meeting)
     reply = context.reply("Meeting moved (was {old}):", old=old)
     await meeting_lines(context, group, meeting, reply, notes_text(context, when.notes))
