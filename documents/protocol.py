@@ -91,6 +91,7 @@ class Protocol:
     replaces: str | None = None  # the day of the version this one replaces ("Mi, 25.03.2026")
     approved_at: str | None = None  # the day the AG approved the protocol
     changes: tuple[Change, ...] = ()  # corrections of entries, oldest first
+    guests: tuple[str, ...] = ()  # present from outside the AG ("Frau Dr. Schmidt (Stadt Erfurt)")
 
     def by_person(self) -> dict[str, list[ActionItemRow]]:
         """The action items per responsible person, in name order; unassigned ones last."""

@@ -113,15 +113,14 @@ def layout_protocol(protocol: Protocol, translator: Translator) -> ProtocolLayou
         )
     )
     blocks.append(Heading(t("Participants"), 2))
-    blocks.append(
-        Fields(
-            (
-                (_counted(t("Present"), protocol.present), names_or_dash(protocol.present)),
-                (_counted(t("Excused"), protocol.excused), names_or_dash(protocol.excused)),
-                (_counted(t("Absent"), protocol.absent), names_or_dash(protocol.absent)),
-            )
-        )
-    )
+    participants = [(_counted(t("Present"), protocol.present), names_or_dash(protocol.present))]
+    if protocol.guests:
+        participants.append((_counted(t("Guests"), protocol.guests), "; ".join(protocol.guests)))
+    participants += [
+        (_counted(t("Excused"), protocol.excused), names_or_dash(protocol.excused)),
+        (_counted(t("Absent"), protocol.absent), names_or_dash(protocol.absent)),
+    ]
+    blocks.append(Fields(tuple(participants)))
     blocks.extend(_agenda(protocol, translator, is_draft))
     blocks.extend(_decisions(protocol, translator))
     blocks.extend(_action_items(protocol, translator))

@@ -16,6 +16,7 @@ from handlers.hours import projects
 from handlers.meetings import agenda, attendance, calendar_export
 from handlers.meetings import commands as meetings
 from handlers.personal_reminders import commands as personal_reminders
+from handlers.protocols import attendance as protocol_attendance
 from handlers.protocols import commands as protocols
 from handlers.protocols import entries, minutes
 from handlers.settings import commands as settings
@@ -39,6 +40,7 @@ def build_registry() -> CommandRegistry[Context]:
         task_lists,
         minutes,
         entries,
+        protocol_attendance,
         protocols,
         hours,
         projects,

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import protocol_deadlines
 from storage.models import (
     AgendaItem,
     Answer,
@@ -68,6 +69,9 @@ async def add_meeting(
         created_at=now,
         updated_at=now,
     )
+    group = await session.get(WorkingGroup, draft.group_id)
+    assert group is not None
+    protocol_deadlines.fix(meeting, group)
     session.add(meeting)
     await session.flush()
     return meeting

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import protocol_deadlines
 from storage.models import (
     Meeting,
     MeetingStatus,
@@ -23,6 +24,7 @@ from storage.models import (
     ProtocolDocument,
     ProtocolEntry,
     ProtocolEntryKind,
+    ProtocolGuest,
     ProtocolPresence,
     ProtocolRequest,
     ProtocolStatus,
@@ -40,9 +42,11 @@ MINUTES_GRACE = timedelta(hours=4)
 
 
 def due_day(meeting: Meeting, group: WorkingGroup) -> date:
-    """The day the meeting's protocol is due: ``protocol_days`` after the meeting's day."""
-    local = meeting.starts_at.astimezone(ZoneInfo(group.timezone)).date()
-    return local + timedelta(days=group.protocol_days)
+    """The day the meeting's protocol is due, as stored with the meeting
+    (``storage.protocol_deadlines``; computed now only for a meeting without one)."""
+    if meeting.protocol_due is not None:
+        return meeting.protocol_due
+    return protocol_deadlines.deadline_for(meeting, group)
 
 
 def due_end(meeting: Meeting, group: WorkingGroup) -> datetime:
@@ -119,7 +123,8 @@ async def add_entry(
     *,
     item_id: int | None = None,
 ) -> ProtocolEntry:
-    """A new line of the minutes, numbered after the last of its kind, under the current TOP.
+    """A new line of the minutes, numbered after the last of its kind, under the current TOP;
+    its author counts as present (``count_as_present``).
 
     The protocol row is locked first (PostgreSQL), so two entries noted at the same moment
     cannot get the same number.
@@ -149,6 +154,7 @@ async def add_entry(
     )
     session.add(entry)
     await session.flush()
+    await count_as_present(session, protocol.id, author_id, now)
     return entry
 
 
@@ -214,6 +220,18 @@ async def contributors(session: AsyncSession, protocol_id: int) -> list[int]:
 # --- presence --------------------------------------------------------------------------------
 
 
+async def _presence_rows(
+    session: AsyncSession, protocol_id: int, person_ids: Sequence[int]
+) -> dict[int, ProtocolPresence]:
+    rows = await session.scalars(
+        select(ProtocolPresence).where(
+            ProtocolPresence.protocol_id == protocol_id,
+            ProtocolPresence.person_id.in_(person_ids),
+        )
+    )
+    return {row.person_id: row for row in rows}
+
+
 async def add_present(
     session: AsyncSession,
     protocol_id: int,
@@ -221,33 +239,56 @@ async def add_present(
     added_by: int,
     now: datetime,
 ) -> list[int]:
-    """Record persons as present; the ones that were not recorded yet."""
+    """Record persons as present (those taken off before, too); the ones not present yet."""
     wanted = list(dict.fromkeys(person_ids))
-    known = set(
-        await session.scalars(
-            select(ProtocolPresence.person_id).where(
-                ProtocolPresence.protocol_id == protocol_id,
-                ProtocolPresence.person_id.in_(wanted),
+    rows = await _presence_rows(session, protocol_id, wanted)
+    new = []
+    for pid in wanted:
+        row = rows.get(pid)
+        if row is None:
+            session.add(
+                ProtocolPresence(protocol_id=protocol_id, person_id=pid, added_by=added_by, at=now)
             )
-        )
-    )
-    new = [pid for pid in wanted if pid not in known]
-    session.add_all(
-        ProtocolPresence(protocol_id=protocol_id, person_id=pid, added_by=added_by, at=now)
-        for pid in new
-    )
+        elif not row.present:
+            row.present, row.added_by, row.at = True, added_by, now
+        else:
+            continue
+        new.append(pid)
     await session.flush()
     return new
 
 
-async def remove_present(session: AsyncSession, protocol_id: int, person_ids: Sequence[int]) -> int:
-    result = await session.execute(
-        delete(ProtocolPresence).where(
-            ProtocolPresence.protocol_id == protocol_id,
-            ProtocolPresence.person_id.in_(person_ids),
+async def remove_present(
+    session: AsyncSession,
+    protocol_id: int,
+    person_ids: Sequence[int],
+    removed_by: int,
+    now: datetime,
+) -> None:
+    """Take persons off the list. Their row stays, marked not present, so that writing in
+    the minutes afterwards does not put them back (``count_as_present``)."""
+    wanted = list(dict.fromkeys(person_ids))
+    rows = await _presence_rows(session, protocol_id, wanted)
+    for pid in wanted:
+        row = rows.get(pid)
+        if row is None:
+            row = ProtocolPresence(protocol_id=protocol_id, person_id=pid)
+            session.add(row)
+        row.present, row.added_by, row.at = False, removed_by, now
+    await session.flush()
+
+
+async def count_as_present(
+    session: AsyncSession, protocol_id: int, person_id: int, now: datetime
+) -> None:
+    """Whoever takes the minutes, chairs or writes in them was there: recorded as present,
+    unless already on the list or taken off it."""
+    if await session.get(ProtocolPresence, (protocol_id, person_id)) is None:
+        row = ProtocolPresence(
+            protocol_id=protocol_id, person_id=person_id, added_by=person_id, at=now
         )
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+        session.add(row)
+        await session.flush()
 
 
 async def present(session: AsyncSession, protocol_id: int) -> list[tuple[int, str]]:
@@ -255,10 +296,61 @@ async def present(session: AsyncSession, protocol_id: int) -> list[tuple[int, st
     rows = await session.execute(
         select(Person.id, Person.display_name)
         .join(ProtocolPresence, ProtocolPresence.person_id == Person.id)
-        .where(ProtocolPresence.protocol_id == protocol_id)
+        .where(ProtocolPresence.protocol_id == protocol_id, ProtocolPresence.present.is_(True))
         .order_by(Person.sort_name, Person.id)
     )
     return [(pid, name) for pid, name in rows]
+
+
+async def taken_off(session: AsyncSession, protocol_id: int) -> set[int]:
+    """Persons someone took off the list of those present."""
+    rows = await session.scalars(
+        select(ProtocolPresence.person_id).where(
+            ProtocolPresence.protocol_id == protocol_id, ProtocolPresence.present.is_(False)
+        )
+    )
+    return set(rows)
+
+
+# --- guests ----------------------------------------------------------------------------------
+
+
+async def guests(session: AsyncSession, protocol_id: int) -> list[str]:
+    """The guests' names in the order they were recorded."""
+    rows = await session.scalars(
+        select(ProtocolGuest.name)
+        .where(ProtocolGuest.protocol_id == protocol_id)
+        .order_by(ProtocolGuest.id)
+    )
+    return list(rows)
+
+
+async def add_guests(
+    session: AsyncSession, protocol_id: int, names: Sequence[str], added_by: int, now: datetime
+) -> list[str]:
+    """Record guests; a name recorded already (in any case) is not added twice."""
+    known = {name.casefold() for name in await guests(session, protocol_id)}
+    new = []
+    for name in names:
+        if name.casefold() in known:
+            continue
+        known.add(name.casefold())
+        session.add(ProtocolGuest(protocol_id=protocol_id, name=name, added_by=added_by, at=now))
+        new.append(name)
+    await session.flush()
+    return new
+
+
+async def remove_guest(session: AsyncSession, protocol_id: int, name: str) -> bool:
+    """Remove the guest of that name (in any case); False when there is none."""
+    for guest in await session.scalars(
+        select(ProtocolGuest).where(ProtocolGuest.protocol_id == protocol_id)
+    ):
+        if guest.name.casefold() == name.casefold():
+            await session.delete(guest)
+            await session.flush()
+            return True
+    return False
 
 
 # --- published documents ---------------------------------------------------------------------

@@ -64,8 +64,8 @@ def docx_text(path: Path) -> str:
 
 
 async def take_minutes(bot: ConsoleBot) -> None:
-    """The minutes of meeting #1 from start to end, by you and ben."""
-    await bot.say("::now 2026-03-25T14:02", "/sitzung start")
+    """The minutes of meeting #1 from start to end, by you and ben (who chairs)."""
+    await bot.say("::now 2026-03-25T14:02", "/sitzung start @ben")
     await bot.say("/top", "/info Der Kämmerer berichtet: 5.000 € für Straßenbäume.")
     await bot.say("::user ben", "/beschluss Der Haushalt 2027 wird angenommen.", "::user you")
     await bot.say("/aufgabe Flyer drucken @ben bis Freitag", "/top")
@@ -116,10 +116,9 @@ async def test_a_full_meeting_from_start_to_published_documents(
     assert "Jeder Punkt der Tagesordnung hat seinen TOP" in await bot.say("/top")
 
     presence = await bot.say("/anwesend")
-    assert "Anwesend (0): –" in presence
-    # ben answered yes and wrote; you wrote; carla declined and wrote nothing.
-    assert "Vorgeschlagen (zugesagt oder im Protokoll eingetragen): ben, you" in presence
-    assert "Anwesend (2): ben, you" in await bot.say("/anwesend vorschlag")
+    # ben chairs and wrote; you take the minutes; carla declined and wrote nothing.
+    assert "Anwesend (2): ben, you" in presence
+    assert "Vorgeschlagen" not in presence
     assert "Anwesend (3): ben, carla, you" in await bot.say("/anwesend @carla")
     assert "Anwesend (2): ben, you" in await bot.say("/anwesend - @carla")
 
@@ -400,11 +399,12 @@ async def test_publishing_ends_the_reminders_and_the_deadline_is_a_setting(
     assert "Protokolle fällig: 3 Tage nach dem Termin" in changed
     assert "keine Anzahl Tage zwischen 1 und 90" in await bot.say("/einstellungen protokollfrist 0")
     await take_minutes(bot)
-    assert "fällig am Sa, 28.03.2026" in await bot.say("/protokoll 1")
-    assert "ist morgen fällig" in await bot.say("::now 2026-03-27T09:00")
+    # 25.3. + 3 days is a Saturday: due the Monday after.
+    assert "fällig am Mo, 30.03.2026" in await bot.say("/protokoll 1")
+    assert "ist morgen fällig" in await bot.say("::now 2026-03-29T09:00")
     await bot.say("/protokoll freigeben 1")
-    assert "📝" not in await bot.say("::now 2026-03-28T09:00")
-    assert "Überfällige Protokolle" not in await bot.say("::now 2026-03-30T08:00")
+    assert "📝" not in await bot.say("::now 2026-03-30T09:00")
+    assert "Überfällige Protokolle" not in await bot.say("::now 2026-04-06T08:00")
 
 
 # --- uploading ------------------------------------------------------------------------------
@@ -469,14 +469,15 @@ async def test_the_deadline_follows_a_moved_meeting_and_reaches_a_coordinator_in
     bot: ConsoleBot,
 ) -> None:
     await bot.say("::chat ag", "::admin", "/einrichten AG Innenstadt", "::noadmin")  # no /start
+    # Due Tuesday 7.4. (27.3. + 7 is Good Friday, then Easter Monday); moved: Wednesday 8.4.
     await bot.say("/termin Jour fixe | 27.3. 14 Uhr")
-    await bot.say("/termin verschieben 1 30.3. 14 Uhr")
-    assert "📝" not in await bot.say("::now 2026-04-03T09:00")  # the old deadline's day before
-    reminded = messages(await bot.say("::now 2026-04-05T09:00"))
+    await bot.say("/termin verschieben 1 1.4. 14 Uhr")
+    assert "📝" not in await bot.say("::now 2026-04-06T09:00")  # the old deadline's day before
+    reminded = messages(await bot.say("::now 2026-04-07T09:00"))
     due = [m for m in reminded if "📝" in m]
     assert due == [
-        "[ag] 📝 you, das Protokoll von Jour fixe (#1, Mo, 30.03.2026) ist morgen fällig.\n"
-        "  Stand: noch nicht begonnen, fällig am Mo, 06.04.2026\n"
+        "[ag] 📝 you, das Protokoll von Jour fixe (#1, Mi, 01.04.2026) ist morgen fällig.\n"
+        "  Stand: noch nicht begonnen, fällig am Mi, 08.04.2026\n"
         "  Geben Sie das Protokoll mit /protokoll freigeben 1 frei, oder laden Sie eine Datei "
         "mit /protokoll hochladen 1 hoch."
     ]
@@ -563,7 +564,7 @@ async def test_a_cancelled_meeting_takes_no_requests_publishing_or_uploads(
 
 async def test_a_protocol_is_not_published_before_the_meeting_began(bot: ConsoleBot) -> None:
     await ag(bot)
-    await bot.say("::now 2026-03-25T13:50", "/sitzung start", "/info Notiz", "/sitzung ende")
+    await bot.say("::now 2026-03-25T13:50", "/sitzung start @ben", "/info Notiz", "/sitzung ende")
     early = await bot.say("/protokoll freigeben 1")
     assert "Termin #1 hat noch nicht stattgefunden." in early
     assert "ist veröffentlicht" in await bot.say("::now 2026-03-25T14:01", "/protokoll freigeben 1")

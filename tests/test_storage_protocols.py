@@ -14,7 +14,7 @@ from alembic import command
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import groups, meetings, people, protocols, reminders
+from storage import groups, meetings, people, protocol_deadlines, protocols, reminders
 from storage.database import alembic_config, create_engine, session_factory, upgrade_schema
 from storage.meetings import MeetingDraft
 from storage.models import (
@@ -160,7 +160,13 @@ async def test_presence_documents_and_requests(database_url: str) -> None:
             "anna",
             "ben",
         ]
-        assert await protocols.remove_present(session, protocol.id, [ben]) == 1
+        await protocols.remove_present(session, protocol.id, [ben], anna, NOW)
+        assert await protocols.taken_off(session, protocol.id) == {ben}
+        # Taken off, ben stays off when he writes; anna is on the list already.
+        await protocols.count_as_present(session, protocol.id, ben, NOW)
+        assert [name for _, name in await protocols.present(session, protocol.id)] == ["anna"]
+        assert await protocols.add_present(session, protocol.id, [ben], anna, NOW) == [ben]
+        await protocols.remove_present(session, protocol.id, [ben], anna, NOW)
         await protocols.set_documents(
             session, protocol.id, [DocumentFile("a.pdf", "application/pdf", pdf)]
         )
@@ -204,11 +210,14 @@ async def test_the_deadline_counts_days_in_the_ags_zone_across_summer_time(
         group = await groups.find_group(session, "AG Innenstadt")
         meeting = await meetings.by_number(session, ag, 2)  # Fri 27.3., 14:15 in Berlin
         assert group is not None and meeting is not None
-        assert str(protocols.due_day(meeting, group)) == "2026-04-03"
-        # The end of 3 April in Berlin, in summer time (UTC+2).
-        assert protocols.due_end(meeting, group) == datetime(2026, 4, 3, 21, 59, 59, tzinfo=UTC)
+        # 3 April is Good Friday and 6 April Easter Monday: due Tuesday 7 April.
+        assert str(protocols.due_day(meeting, group)) == "2026-04-07"
+        # The end of 7 April in Berlin, in summer time (UTC+2).
+        assert protocols.due_end(meeting, group) == datetime(2026, 4, 7, 21, 59, 59, tzinfo=UTC)
         group.protocol_days = 1
-        assert str(protocols.due_day(meeting, group)) == "2026-03-28"
+        # The stored day stays; the setting gives the next meetings Monday 30 March (not Sat).
+        assert str(protocols.due_day(meeting, group)) == "2026-04-07"
+        assert str(protocol_deadlines.deadline_for(meeting, group)) == "2026-03-30"
     await engine.dispose()
 
 

@@ -31,7 +31,7 @@ from handlers.shared.private_group import group_choices, named_group, own_groups
 from handlers.shared.questions import ask_yes_no
 from handlers.shared.states import DEFAULT_STATE
 from handlers.shared.time_input import notes_text, read_when
-from storage import dialogues, meetings, reminders
+from storage import dialogues, meetings, protocol_deadlines, reminders
 from storage.meetings import MeetingDraft
 from storage.models import Meeting, MeetingStatus, WorkingGroup
 
@@ -266,6 +266,7 @@ async def _move(context: Context, group: WorkingGroup, args: str) -> Reply:
     if not meeting.all_day:
         meeting.duration_minutes = _range_minutes(when) or meeting.duration_minutes
     meeting.updated_at = context.now()
+    protocol_deadlines.fix(meeting, group)  # its protocol is due after its new day
     await _plan_reminders(context, meeting)
     reply = context.reply("Meeting moved (was {old}):", old=old)
     await meeting_lines(context, group, meeting, reply, notes_text(context, when.notes))

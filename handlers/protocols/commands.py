@@ -14,6 +14,7 @@ from core.input_text import bounded_number
 from core.messages import Reply, ReplyBuilder, Value, bold
 from handlers.meetings.texts import find_meeting
 from handlers.protocols import versions
+from handlers.protocols.publish_checks import ask_before_publishing
 from handlers.protocols.texts import (
     build_document,
     end_minutes_command,
@@ -269,6 +270,9 @@ async def _publish(context: Context, group: WorkingGroup, meeting: Meeting) -> R
             number=meeting.number,
             command=end_minutes_command(context),
         )
+    question = await ask_before_publishing(context, group, meeting, protocol)
+    if question is not None:
+        return question
     return await versions.publish_version(context, group, meeting, protocol)
 
 

@@ -1,4 +1,5 @@
-"""Entries of running minutes: /top, /info, /beschluss, /anwesend and /rueckgaengig.
+"""Entries of running minutes: /top, /info, /beschluss and /rueckgaengig (/anwesend is
+``attendance``).
 
 Every member of the AG contributes while a coordinator's /sitzung runs (``minutes``); each
 entry records its author and time.
@@ -11,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from core.commands import Command, Permission, Where
 from core.errors import UsageError
 from core.i18n import N_
-from core.messages import Choice, Reply, bold
+from core.messages import Reply, bold
 from handlers.protocols.minutes import (
     contributing,
     next_agenda_point,
@@ -19,12 +20,9 @@ from handlers.protocols.minutes import (
     touching,
 )
 from handlers.shared.context import Context
-from handlers.shared.mentions import resolve_member
-from storage import meetings, protocols
+from storage import protocols
 from storage.models import (
     ActionItem,
-    Answer,
-    Meeting,
     Protocol,
     ProtocolEntry,
     ProtocolEntryKind,
@@ -32,8 +30,6 @@ from storage.models import (
 
 MAX_TEXT = 2000
 MAX_TITLE = 500
-_ME_WORDS = {"ich", "me"}
-_PROPOSED_WORDS = {"vorschlag", "vorgeschlagene", "proposed", "proposal"}
 _KIND_NAMES = {
     ProtocolEntryKind.INFO: N_("Info"),
     ProtocolEntryKind.DECISION: N_("Decision"),
@@ -132,69 +128,6 @@ async def _has_entries(context: Context, protocol: Protocol, topic: ProtocolEntr
     )
 
 
-# --- presence --------------------------------------------------------------------------------
-
-
-async def present_command(context: Context, args: str) -> Reply:
-    group, protocol, meeting = await contributing(context)
-    rest = context.without_mentions(args)
-    removing = rest.startswith("-")
-    rest = rest.lstrip("-").strip()
-    session, now = context.session, context.now()
-    if context.message.mentions:
-        if rest:
-            raise UsageError()
-        people = [await resolve_member(context, group, m) for m in context.message.mentions]
-        ids = [person.id for person in people]
-        if removing:
-            await protocols.remove_present(session, protocol.id, ids)
-        else:
-            await protocols.add_present(session, protocol.id, ids, context.person.id, now)
-    elif removing:
-        raise UsageError()
-    elif rest.casefold() in _ME_WORDS:
-        await protocols.add_present(
-            session, protocol.id, [context.person.id], context.person.id, now
-        )
-    elif rest.casefold() in _PROPOSED_WORDS:
-        proposed = [pid for pid, _ in await _proposed(context, meeting, protocol)]
-        await protocols.add_present(session, protocol.id, proposed, context.person.id, now)
-    elif rest:
-        raise UsageError()
-    present = await protocols.present(session, protocol.id)
-    reply = context.reply(
-        "Present ({count}): {names}",
-        count=len(present),
-        names=", ".join(name for _, name in present) or "–",
-    )
-    proposed_rows = await _proposed(context, meeting, protocol)
-    if proposed_rows:
-        reply.add(
-            context.t("Proposed (answered yes or wrote in the minutes): {names}"),
-            names=", ".join(name for _, name in proposed_rows),
-        )
-        word = "vorschlag" if context.language == "de" else "proposed"
-        reply.choices.append(
-            Choice(
-                context.t("All proposed are present"), f"{context.command_word('anwesend')} {word}"
-            )
-        )
-    return reply.build()
-
-
-async def _proposed(
-    context: Context, meeting: Meeting, protocol: Protocol
-) -> list[tuple[int, str]]:
-    """Members who answered yes or wrote in the minutes, and are not recorded as present."""
-    present = {pid for pid, _ in await protocols.present(context.session, protocol.id)}
-    wrote = set(await protocols.contributors(context.session, protocol.id))
-    return [
-        (a.person_id, a.display_name)
-        for a in await meetings.attendees(context.session, meeting)
-        if a.person_id not in present and (a.answer is Answer.YES or a.person_id in wrote)
-    ]
-
-
 COMMANDS = [
     Command(
         name="top",
@@ -225,20 +158,6 @@ COMMANDS = [
         summary=N_("Notes a decision in the minutes."),
         details="",
         handler=touching(_noting(ProtocolEntryKind.DECISION)),
-        permission=Permission.MEMBER,
-        where=Where.GROUP,
-        needs_group=True,
-    ),
-    Command(
-        name="anwesend",
-        alias="here",
-        usage=N_("[@person … | me | proposed | - @person]"),
-        summary=N_("Records who is present; without names shows who is and who may be."),
-        details=N_(
-            "Proposed are the members who answered yes and those who wrote in the minutes: "
-            "/anwesend vorschlag takes them all."
-        ),
-        handler=touching(present_command),
         permission=Permission.MEMBER,
         where=Where.GROUP,
         needs_group=True,

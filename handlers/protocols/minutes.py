@@ -133,6 +133,10 @@ async def _start(context: Context, group: WorkingGroup, word: str) -> Reply:
     protocol.chat_id = context.message.chat.chat_id
     if chair is not None:
         protocol.chair_id = chair.id
+    # Who takes the minutes and who chairs was there (unless someone took them off the list).
+    for person_id in {protocol.minute_taker_id, protocol.chair_id} - {None}:
+        assert person_id is not None
+        await protocols.count_as_present(context.session, protocol.id, person_id, context.now())
     continued = N_("The minutes of {title} (#{number}) continue.")
     started = N_("The minutes of {title} (#{number}) have started.")
     reply = context.reply(

@@ -266,6 +266,7 @@ async def build_document(
             format_moment(following[0].meeting.starts_at, language, zone) if following else None
         ),
         **await _release(own, group, protocol, version),
+        guests=tuple(await protocols.guests(own.session, protocol.id)),
     )
 
 

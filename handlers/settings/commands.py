@@ -12,7 +12,7 @@ from handlers.hours.amounts import format_minutes, parse_amount
 from handlers.shared.context import Context
 from handlers.shared.durations import format_duration_short, parse_duration
 from handlers.shared.states import STATE_NAMES, find_state, group_state_name
-from storage import protocols, reminders
+from storage import protocol_deadlines, reminders
 from storage.models import WorkingGroup
 
 MAX_OFFSETS = 5
@@ -57,6 +57,7 @@ async def settings_command(context: Context, args: str) -> Reply:
         group.hours_per_day = _hours_per_day(context, value)
     elif setting in _STATE_WORDS:
         group.state = _state(context, value)
+        await _deadlines_follow(context, group)  # its holidays move due days
     else:
         raise UsageError()
     return _show(context, group, changed=True)
@@ -72,15 +73,18 @@ async def _protocol_days(context: Context, group: WorkingGroup, value: str) -> N
             limit=MAX_PROTOCOL_DAYS,
         )
     group.protocol_days = int(days)
+    await _deadlines_follow(context, group)
+
+
+async def _deadlines_follow(context: Context, group: WorkingGroup) -> None:
+    """Meetings that have not ended get the due day the changed setting gives, and their
+    deadline reminders with it; those that took place keep theirs."""
     now = context.now()
-    for meeting in await protocols.meetings_between(
-        context.session, group.id, now - timedelta(days=MAX_PROTOCOL_DAYS + 1), now
-    ):
-        await reminders.sync_protocol_due(context.session, meeting, now)
-    for meeting in await reminders.meetings_to_plan(
-        context.session, now, context.settings.reminder_horizon, group.id
-    ):
-        await reminders.sync_protocol_due(context.session, meeting, now)
+    horizon = context.settings.reminder_horizon
+    for meeting in await protocol_deadlines.refresh(context.session, group, now):
+        await reminders.sync_protocol_due(
+            context.session, meeting, now, plan=meeting.starts_at <= now + horizon
+        )
 
 
 def _hours_per_day(context: Context, value: str) -> float:

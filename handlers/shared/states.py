@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from core.i18n import N_, Translator
 from storage.models import WorkingGroup
+from storage.models.groups import DEFAULT_STATE
 
-# Until a coordinator sets one (/einstellungen bundesland), Thüringen's holidays apply.
-DEFAULT_STATE = "TH"
+__all__ = ["DEFAULT_STATE", "STATE_NAMES", "find_state", "group_state_name", "state_name"]
 
 # ISO 3166-2 codes without "DE-", as the holidays package names the subdivisions.
 STATE_NAMES = {

@@ -19,6 +19,9 @@ from sqlalchemy.sql.expression import true as sa_true
 
 from storage.models.base import Base, UTCDateTime
 
+# Until a coordinator sets one (/einstellungen bundesland), Thüringen's holidays apply.
+DEFAULT_STATE = "TH"
+
 
 class Role(enum.StrEnum):
     """A person's role in one AG."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -90,6 +91,9 @@ class Meeting(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The day its protocol is due, fixed when it is planned or moved; a changed setting
+    # reaches only meetings that have not ended (storage.protocol_deadlines).
+    protocol_due: Mapped[date | None] = mapped_column(Date)
 
 
 class AgendaItem(Base):

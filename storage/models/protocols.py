@@ -15,6 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import true as sa_true
 
 from storage.models.base import Base, UTCDateTime, db_enum
 
@@ -141,7 +142,11 @@ class ProtocolCorrection(Base):
 
 
 class ProtocolPresence(Base):
-    """A person recorded as present at the meeting."""
+    """A person recorded as present at the meeting, or (``present`` False) taken off the list.
+
+    The minute-taker, the chair and everyone who writes an entry are recorded by themselves;
+    a row with ``present`` False keeps them off when they write again.
+    """
 
     __tablename__ = "protocol_presence"
 
@@ -151,6 +156,21 @@ class ProtocolPresence(Base):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    present: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+
+
+class ProtocolGuest(Base):
+    """Someone from outside the AG who attended ("Frau Dr. Schmidt (Stadt Erfurt)")."""
+
+    __tablename__ = "protocol_guests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    protocol_id: Mapped[int] = mapped_column(
+        ForeignKey("protocols.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
     added_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
