@@ -3,7 +3,7 @@
 AG Verkehr meets monthly (Jour fixe, in person, two chats), AG Leerstand quarterly (digital)
 and books a pilot project with a budget of 45 Tagewerke (360 h), AG Öffentlichkeitsarbeit
 has single hybrid and digital meetings. Members answer invitations and propose TOPs; the
-minutes are taken in the chat and published (some late, one uploaded, some never); tasks
+minutes are taken in the chat and published (some late, some as an uploaded file, some never); tasks
 get deadlines, some are done, some end the year overdue; personal reminders repeat; the
 year ends with reports and exports.
 
@@ -16,10 +16,11 @@ imply: each meeting's protocol status, deadline and attendance; hours against th
 every reminder row sent once, at its time, none lost, none doubled. To add to the year, add
 a row to a table.
 
-Measured on the 2-CPU development machine shared with other test runs (load 5–7), with
-``.venv/bin/pytest -q tests/test_year_scenario.py --durations=1``: 18–39 s on SQLite
-(about 13 s of CPU), 45–83 s on PostgreSQL. It must stay under a minute on SQLite; if the
-year grows too slow, thin out the messages, not the months.
+Measured on the 2-CPU development machine shared with other test runs, with
+``.venv/bin/pytest -q tests/test_year_scenario.py --durations=1``: 14–19 s on SQLite and
+29 s on PostgreSQL at load 1–3 (about 14 s of CPU), up to 39 s and 83 s at load 7. It must
+stay under a minute on SQLite; if the year grows too slow, thin out the messages, not the
+months.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ from storage.models import (
     Person,
     ProjectBudget,
     Protocol,
+    ProtocolDocument,
     ProtocolPresence,
+    ProtocolRequest,
     ProtocolStatus,
     Reminder,
     ReminderKind,
@@ -74,8 +77,10 @@ from tests.year_plan import (
     PLANNED,
     TASKS,
     THRESHOLDS,
+    UPLOADED,
     YEAR_END,
     ZONE,
+    Sitting,
     booked_minutes,
     budget_reached,
     expected_days,
@@ -101,7 +106,7 @@ async def test_a_year_of_three_ags_ends_with_consistent_records(
     bot.app.router.add_notifier("console", keyed)
     year = Year(bot, tmp_path / "files", keyed)
     upload = tmp_path / "Protokoll_unterschrieben.pdf"
-    upload.write_bytes(b"%PDF-1.4\n% Protokoll, unterschrieben eingescannt\n%%EOF\n")
+    upload.write_bytes(UPLOADED)
 
     await set_up(year)
     for moment, action in timeline(year, upload):
@@ -204,6 +209,8 @@ async def check_meetings_and_protocols(year: Year) -> None:
                     assert present == set(sitting.present), where
                     assert names[protocol.chair_id] == sitting.chair, where  # type: ignore[index]
                     assert names[protocol.minute_taker_id] == ag.coordinators[0], where  # type: ignore[index]
+                if protocol is not None and sitting is not None:
+                    await check_delivery(session, meeting, protocol, sitting, names)
     # The calendar file of each AG holds the meetings that take place, where they are now.
     for key, ag in AGS.items():
         out = await year.as_(ag.members[0], ag.chats[0], "/kalender")
@@ -225,6 +232,35 @@ async def check_meetings_and_protocols(year: Year) -> None:
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(first).pages)
     flat = " ".join(text.split())
     assert "Die Planung wird beauftragt." in flat and "Anwesend (3) anna, ben, carla" in flat
+
+
+async def check_delivery(
+    session: AsyncSession,
+    meeting: Meeting,
+    protocol: Protocol,
+    sitting: Sitting,
+    names: dict[int, str],
+) -> None:
+    """The documents kept as published, and the requests answered when it was published."""
+    documents = list(
+        await session.scalars(
+            select(ProtocolDocument).where(ProtocolDocument.protocol_id == protocol.id)
+        )
+    )
+    if protocol.status is not ProtocolStatus.PUBLISHED:
+        assert documents == [], sitting
+    elif sitting.upload:
+        assert [d.content for d in documents] == [UPLOADED], sitting
+    else:
+        assert sorted(d.name.rsplit(".", 1)[1] for d in documents) == ["docx", "pdf"], sitting
+    requests = {
+        names[r.person_id]: r.delivered_at
+        for r in await session.scalars(
+            select(ProtocolRequest).where(ProtocolRequest.meeting_id == meeting.id)
+        )
+    }
+    delivered = published_moment(sitting) if sitting.published is not None else None
+    assert requests == {person: delivered for person in sitting.requests}, sitting
 
 
 async def check_tasks(year: Year) -> None:

@@ -344,6 +344,10 @@ SITTINGS = (
 )
 
 
+# The finished file a coordinator uploads instead of publishing the chat's minutes.
+UPLOADED = b"%PDF-1.4\n% Protokoll, unterschrieben eingescannt\n%%EOF\n"
+
+
 # --- tasks -----------------------------------------------------------------------------------
 
 
