@@ -83,7 +83,7 @@ async def test_a_reason_is_kept_and_the_protocol_names_it(bot: ConsoleBot, tmp_p
     assert "Absagen (2): ben (Urlaub), carla (Termin beim Amt)" in out
 
     await bot.say("::user you", "::now 2026-03-25T14:02", "/sitzung start")
-    await bot.say("/info Bericht", "/sitzung ende", "/protokoll freigeben 1")
+    await bot.say("/info Bericht", "/sitzung ende", "/protokoll freigeben 1", "/ja")
     for text in (
         pdf_text(tmp_path / "files" / "Protokoll_AG-Innenstadt_1_2026-03-25.pdf"),
         docx_text(tmp_path / "files" / "Protokoll_AG-Innenstadt_1_2026-03-25.docx"),

@@ -42,7 +42,7 @@ async def two_ags(bot: ConsoleBot) -> None:
     await bot.say("/termin Radweg | 27.3. 15 Uhr")
     await bot.say("::now 2026-03-25T11:02", "::chat ag", "/sitzung start")
     await bot.say("/info Der Kämmerer berichtet vom Haushalt.", "/sitzung ende")
-    await bot.say("/protokoll freigeben 1")
+    await bot.say("/protokoll freigeben 1", "/ja")
     await bot.say("::now 2026-03-25T12:02", "::chat verkehr", "/sitzung start")
     await bot.say("/info Die Ampel an der Hauptstraße bleibt.", "/sitzung ende")
     await bot.say("::user ben", "::chat ag", "/stunden 2 Recherche")
@@ -110,7 +110,7 @@ async def test_a_member_of_two_ags_chooses_the_ag(bot: ConsoleBot, tmp_path: Pat
     assert await requests(bot) == {("AG Verkehr", 1, "dm:ben")}
 
     # Published, it reaches ben privately, as asked.
-    published = await bot.say("::user you", "::chat verkehr", "/protokoll freigeben 1")
+    published = await bot.say("::user you", "::chat verkehr", "/protokoll freigeben 1", "/ja")
     assert f"file: {VERKEHR_PDF}" in published
     sent = "\n".join(
         m for m in messages(await bot.say("::now 2026-03-25T12:03")) if m.startswith("[dm:ben]")

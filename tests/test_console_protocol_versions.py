@@ -102,7 +102,7 @@ async def test_an_upload_names_the_meeting_its_day_and_the_draft_and_waits_for_y
         "veröffentlichen?" in asked
     )
     assert "ein Entwurf mit 4 Einträgen geführt; die Datei ersetzt ihn als Protokoll." in asked
-    assert "[Ja, veröffentlichen: /ja] [Nein: /nein]" in asked
+    assert "[Ja, freigeben: /ja] [Nein: /nein]" in asked
     waiting = await rows(bot)
     assert waiting.status is ProtocolStatus.DRAFT and waiting.versions == []
     assert waiting.documents == [] and waiting.held_files == 1

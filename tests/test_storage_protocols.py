@@ -314,7 +314,7 @@ async def test_protocols_published_before_versions_become_version_1(database_url
                 session, protocol.id, [DocumentFile(n, m, b"%PDF-") for n, m in files]
             )
     async with engine.begin() as connection:
-        await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0011"))
+        await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0014"))
     await upgrade_schema(engine)
     async with sessions() as session:
         versions = await session.execute(

@@ -24,5 +24,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('meetings', schema=None) as batch_op:
-        batch_op.drop_column('all_day')
+    # A plain DROP COLUMN (SQLite 3.35 and later): a batch copy of the table would drop
+    # "meetings" and, with foreign keys on, delete every protocol and RSVP along with it.
+    op.execute("ALTER TABLE meetings DROP COLUMN all_day")

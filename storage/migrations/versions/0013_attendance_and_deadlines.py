@@ -94,8 +94,9 @@ def _next_working_day(day: date, state: str | None) -> date:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('meetings', schema=None) as batch_op:
-        batch_op.drop_column('protocol_due')
+    # A plain DROP COLUMN (SQLite 3.35 and later): a batch copy of the table would drop
+    # "meetings" and, with foreign keys on, delete every protocol and RSVP along with it.
+    op.execute("ALTER TABLE meetings DROP COLUMN protocol_due")
     # Who was taken off the list was not present: without the column, no row says so.
     op.execute("DELETE FROM protocol_presence WHERE NOT present")
     with op.batch_alter_table('protocol_presence', schema=None) as batch_op:
