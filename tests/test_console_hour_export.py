@@ -200,3 +200,17 @@ async def test_an_empty_export_still_adds_up(bot: ConsoleBot, tmp_path: Path) ->
         "Budgets 2025 · AG Innenstadt (1 TW = 8:00 h)",
         "Project",
     }
+
+
+async def test_an_export_of_an_ag_with_umlauts_has_an_ascii_file_name(
+    bot: ConsoleBot, tmp_path: Path
+) -> None:
+    await bot.say("::user anna", "::chat oe", "::admin", "/einrichten AG Öffentlichkeitsarbeit")
+    await bot.say("::noadmin", "/stunden 2 Pressetext")
+    out = await bot.say("/stunden export 2026")
+    # Before, the umlaut was dropped: "stunden-ag-ffentlichkeitsarbeit-2026".
+    assert "file: stunden-ag-oeffentlichkeitsarbeit-2026.xlsx" in out, out
+    workbook = openpyxl.load_workbook(
+        tmp_path / "files" / "stunden-ag-oeffentlichkeitsarbeit-2026.xlsx"
+    )
+    assert "Summen" in workbook.sheetnames

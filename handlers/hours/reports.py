@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from core.errors import UsageError
+from core.file_names import ascii_name
 from core.i18n import N_, Translator
 from core.messages import OutgoingFile, Reply, ReplyBuilder, bold
 from documents.hour_export import BudgetRow, ChangeRow, HourRow, render_csv
@@ -290,8 +291,8 @@ def _file_stem(word: str, group_name: str, period: Period) -> str:
         span = f"{period.start.year}"
     else:
         span = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    name = re.sub(r"[^\w]+", "-", group_name.casefold(), flags=re.ASCII).strip("-") or "ag"
-    return f"{word}-{name}-{span}"
+    # "stunden-ag-oeffentlichkeitsarbeit-2026": umlauts spelled out as in every file name.
+    return f"{word}-{ascii_name(group_name, 'ag').lower()}-{span}"
 
 
 async def close(context: Context, args: str) -> Reply:
