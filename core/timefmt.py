@@ -42,3 +42,19 @@ def format_time(moment: datetime, language: str, zone: str | None = None) -> str
     if zone is not None and moment.tzinfo is not None:
         moment = moment.astimezone(ZoneInfo(zone))
     return f"{moment:%H:%M} Uhr" if language == "de" else f"{moment:%H:%M}"
+
+
+def format_length(minutes: int, language: str) -> str:
+    """A meeting's length as an office writes it: ``3 Std.``, ``2,5 Std.``, ``1:40 Std.``,
+    ``45 Min.``; in English ``3 h``, ``2.5 h``, ``1:40 h``, ``45 min``."""
+    hours_unit, minutes_unit = ("Std.", "Min.") if language == "de" else ("h", "min")
+    if minutes < 60:
+        return f"{minutes} {minutes_unit}"
+    hours, rest = divmod(minutes, 60)
+    if rest == 0:
+        return f"{hours} {hours_unit}"
+    if rest == 30:
+        # Half hours read as a decimal ("2,5 Std."); other minutes as a clock ("1:40 Std.").
+        decimal = "," if language == "de" else "."
+        return f"{hours}{decimal}5 {hours_unit}"
+    return f"{hours}:{rest:02d} {hours_unit}"

@@ -296,9 +296,9 @@ async def test_member_may_not_give_roles(bot: ConsoleBot) -> None:
     await found_ag(bot)
     await join(bot, "ag-wf", "ben", "carl")
     out = await bot.say("::user ben", "/role @carl coordinator")
-    assert "Only coordinators of the AG may use /role." in out
+    assert f"Only the coordinators of {WF} may use /role." in out
     out = await bot.say("/role @ben coordinator")
-    assert "Only coordinators of the AG may use /role." in out
+    assert f"Only the coordinators of {WF} may use /role." in out
     assert await roles(bot) == {"you": "coordinator", "ben": "member", "carl": "member"}
 
 
@@ -380,7 +380,7 @@ async def test_coordinator_of_one_ag_has_no_rights_in_another(bot: ConsoleBot) -
     await join(bot, "ag-verkehr", "dora")
 
     out = await bot.say("::user carl", "::chat ag-wf", "/role @ben coordinator")
-    assert "Only coordinators of the AG may use /role." in out
+    assert f"Only the coordinators of {WF} may use /role." in out
     out = await bot.say("::user you", "::chat ag-wf", "/role @dora coordinator")
     assert f"dora is not a member of {WF}." in out
     out = await bot.say("/role @carl member")
@@ -439,7 +439,9 @@ async def test_long_member_lists_come_in_pages_of_fifty(bot: ConsoleBot) -> None
     assert last.count("• ") == 20
     assert "m119" in last and "m001" not in last
 
-    assert "3 Seite(n)" in await bot.say("/mitglieder 4")  # German wording
+    assert "Die Mitgliederliste der AG Groß endet mit Seite 3." in await bot.say(
+        "/mitglieder 4"
+    )  # German wording
     assert "Verwendung: /mitglieder [Seite]" in await bot.say("/mitglieder zwei")
 
 

@@ -201,7 +201,7 @@ async def test_wrong_arguments_in_german_get_the_usage_line(bot: ConsoleBot) -> 
 async def test_refusals_name_the_role_needed(bot: ConsoleBot) -> None:
     await english_ag(bot, "ben")
     out = await bot.say("::user ben", "/role @ben coordinator")
-    assert out == "[ag-wf] Only coordinators of the AG may use /role.\n"
+    assert out == f"[ag-wf] Only the coordinators of {WF} may use /role.\n"
     out = await bot.say("/setup AG Neu")
     assert out == "[ag-wf] Only chat admins may use /setup.\n"
     out = await bot.say("/members")
@@ -212,7 +212,7 @@ async def test_refusals_name_the_role_needed(bot: ConsoleBot) -> None:
 async def test_refusals_name_the_role_needed_in_german(bot: ConsoleBot) -> None:
     await german_ag(bot, "ben")
     out = await bot.say("::user ben", "/rolle @ben koordination")
-    assert "Nur " in out  # German wording
+    assert "dürfen nur die Koordinierenden der AG" in out  # German wording
     assert "/rolle" in out
 
 

@@ -173,7 +173,7 @@ async def test_bad_input_is_refused_with_the_reason_and_nothing_is_logged(
 async def test_only_members_log_hours(bot: ConsoleBot) -> None:
     await ag(bot)
     out = await bot.say("::user dora", "/stunden 2")
-    assert "Nur Mitglieder von AG Innenstadt können hier Stunden erfassen." in out
+    assert "Stunden erfassen dürfen hier nur Mitglieder der AG Innenstadt." in out
     out = await bot.say("::dm", "/stunden 2")
     assert "Sie sind noch in keiner AG Mitglied" in out
 
@@ -222,13 +222,13 @@ async def test_a_closed_month_cannot_be_changed(bot: ConsoleBot) -> None:
     await ag(bot)
     await bot.say("::user ben", "/stunden 2 am 3.2. Februar", "/stunden 1 am 4.2.")
     out = await bot.say("/stunden abschliessen Februar")
-    assert "Nur die Koordination kann einen Monat von AG Innenstadt abschließen." in out
+    assert "Einen Monat abschließen dürfen nur die Koordinierenden der AG Innenstadt." in out
     out = await bot.say("::user anna", "/stunden abschliessen Februar")
     assert "Februar 2026 ist abgeschlossen: 2 Einträge, 3:00 h." in out
     assert "ist bereits abgeschlossen" in await bot.say("/stunden abschliessen 02/2026")
     out = await bot.say("/stunden abschliessen April 2026")
     assert "April 2026 hat noch nicht begonnen." in out
-    closed = "Februar 2026 ist in AG Innenstadt abgeschlossen"
+    closed = "Februar 2026 ist in der AG Innenstadt abgeschlossen"
     await bot.say("::user ben")
     assert closed in await bot.say("/stunden 1 am 5.2.")
     assert closed in await bot.say("/stunden aendern #1 5")
@@ -253,13 +253,13 @@ async def booked(bot: ConsoleBot) -> None:
 async def test_a_coordinator_reports_per_person_and_project(bot: ConsoleBot) -> None:
     await booked(bot)
     out = await bot.say("/stunden bericht März")
-    assert "Stunden AG Innenstadt · März 2026" in out
+    assert "Stunden der AG Innenstadt · März 2026" in out
     assert "• ben: 5:00 h (0,6 TW)\n  • carla: 1:30 h (0,2 TW)" in out
     assert "• Allgemein: 3:00 h\n" in out
     assert "• Pilot: 3:30 h – 2026: 3:30 h von 100:00 h verbraucht (3 %), Rest 96:30 h" in out
     assert "Summe: 6:30 h (0,8 TW) in 3 Einträgen" in out
     out = await bot.say("/stunden bericht Jahr @ben")
-    assert "Stunden AG Innenstadt · 2026\n  Person: ben" in out
+    assert "Stunden der AG Innenstadt · 2026\n  Person: ben" in out
     assert "Summe: 6:00 h (0,8 TW) in 3 Einträgen" in out
     out = await bot.say("/stunden bericht von 1.2. bis 2.3. für Pilot")
     assert "01.02.2026 – 02.03.2026" in out and "Projekt: Pilot" in out
@@ -277,7 +277,7 @@ async def test_a_member_gets_their_own_report_only(bot: ConsoleBot) -> None:
     out = await bot.say("/stunden bericht März @ben")
     assert "Mitglieder sehen nur Berichte über ihre eigenen Stunden." in out
     out = await bot.say("/stunden export")
-    assert "Nur die Koordination kann die Stunden von AG Innenstadt exportieren." in out
+    assert "Die Stunden der AG Innenstadt exportieren dürfen nur ihre Koordinierenden." in out
 
 
 async def test_changes_show_in_the_report(bot: ConsoleBot) -> None:
@@ -327,7 +327,7 @@ async def test_a_budget_in_tagewerke_and_for_another_year(bot: ConsoleBot) -> No
     out = await bot.say("/projekt Pilot budget viel")
     assert "Das Budget „viel“ habe ich nicht verstanden." in out
     out = await bot.say("::user ben", "/projekt Eigenes")
-    assert "Nur Koordinierende der AG können /projekt verwenden." in out
+    assert "/projekt dürfen nur die Koordinierenden der AG Innenstadt verwenden." in out
 
 
 # --- exports -------------------------------------------------------------------------------------
@@ -337,7 +337,7 @@ async def test_exports_read_back_with_the_right_totals(bot: ConsoleBot, tmp_path
     await booked(bot)
     await bot.say("::user ben", "/stunden 0:45 am 11.3. =SUMME(A1:A9) Formel", "::user anna")
     out = await bot.say("/stunden export 2026")
-    assert "Stunden von AG Innenstadt für 2026: 5 Einträge, 8:15 h." in out
+    assert "Stunden der AG Innenstadt für 2026: 5 Einträge, 8:15 h." in out
     assert "file: stunden-ag-innenstadt-2026.csv" in out
     raw = (tmp_path / "files" / "stunden-ag-innenstadt-2026.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with a byte order mark
@@ -414,7 +414,7 @@ async def test_an_undelivered_budget_notice_shows_in_the_weekly_overview(
 async def test_reports_in_a_private_chat_are_about_the_only_ag(bot: ConsoleBot) -> None:
     await booked(bot)
     out = await bot.say("::dm", "/stunden bericht März")
-    assert "Stunden AG Innenstadt · März 2026" in out and "Summe: 6:30 h" in out
+    assert "Stunden der AG Innenstadt · März 2026" in out and "Summe: 6:30 h" in out
     out = await bot.say("::user carla", "::dm", "/stunden bericht März")
     assert "• carla: 1:30 h" in out and "ben" not in out
     await bot.say("::user anna", "::chat ag2", "::admin", "/einrichten AG Zwei")

@@ -69,7 +69,7 @@ async def test_leaving_with_open_tasks_leaves_none_without_the_coordinators_know
     assert (1, "ben") in await pending_task_reminders(bot)
 
     out = await bot.say("::user ben", "/austreten")
-    assert "Sie sind aus AG Innenstadt ausgetreten." in out
+    assert "Sie sind aus der AG Innenstadt ausgetreten." in out
     assert "Sie sind für 3 offene Aufgaben nicht mehr zuständig." in out
     assert "Jetzt ohne Zuständige (2):" in out
     assert "#1 Flyer drucken – bis Fr, 27.03.2026" in out and "#4 Pressemitteilung" in out
@@ -125,7 +125,7 @@ async def test_leaving_without_tasks_says_only_that(bot: ConsoleBot) -> None:
     await ag(bot)
     await bot.say("/aufgabe Raum buchen @carla")
     out = await bot.say("::user ben", "/austreten")
-    assert out == "[ag] Sie sind aus AG Innenstadt ausgetreten.\n"
+    assert out == "[ag] Sie sind aus der AG Innenstadt ausgetreten.\n"
     async with bot.app.sessions() as session:
         assert not list(
             await session.scalars(select(Reminder).where(Reminder.kind == ReminderKind.UNASSIGNED))

@@ -28,6 +28,17 @@ async def ag(bot: ConsoleBot) -> None:
     await bot.say("::chat ag", "::user ben", "/beitreten", "::user you")
 
 
+# How an office writes each length in the reply.
+LENGTH_SHOWN = {
+    150: "2,5 Std.",
+    120: "2 Std.",
+    60: "1 Std.",
+    90: "1,5 Std.",
+    45: "45 Min.",
+    180: "3 Std.",
+}
+
+
 async def stored(bot: ConsoleBot) -> list[Meeting]:
     async with bot.app.sessions() as session:
         return list((await session.execute(select(Meeting).order_by(Meeting.id))).scalars())
@@ -57,7 +68,8 @@ async def test_a_duration_in_every_common_form_sets_the_duration(
 ) -> None:
     await ag(bot)
     out = await bot.say(f"/termin Workshop | 7.5. 14 Uhr | Rathaus | {field}")
-    assert f"Do, 07.05.2026, 14:00 Uhr ({minutes} min) – Präsenz, Rathaus\n" in out, out
+    assert [meeting.duration_minutes for meeting in await stored(bot)] == [minutes]
+    assert f"Do, 07.05.2026, 14:00 Uhr ({LENGTH_SHOWN[minutes]}) – Präsenz, Rathaus\n" in out, out
     [meeting] = await stored(bot)
     assert (meeting.duration_minutes, meeting.place, meeting.all_day) == (
         minutes,
@@ -126,7 +138,7 @@ async def test_a_conference_word_makes_the_meeting_digital_and_its_link_follows(
 ) -> None:
     await ag(bot)
     out = await bot.say(f"/termin Abstimmung | 7.5. 10 Uhr | {fields}")
-    assert f"Do, 07.05.2026, 10:00 Uhr (90 min) – {shown}\n" in out, out
+    assert f"Do, 07.05.2026, 10:00 Uhr (1,5 Std.) – {shown}\n" in out, out
     [meeting] = await stored(bot)
     assert (meeting.format, meeting.place, meeting.link) == (meeting_format, place, None)
 
@@ -172,7 +184,7 @@ async def test_only_coordinators_set_a_link_and_a_link_must_be_one(bot: ConsoleB
 async def test_a_link_without_its_scheme_is_a_link(bot: ConsoleBot, field: str, link: str) -> None:
     await ag(bot)
     out = await bot.say(f"/termin Workshop | 7.5. 14 Uhr | {field} | 2 h")
-    assert f"Do, 07.05.2026, 14:00 Uhr (120 min) – digital, {link}\n" in out, out
+    assert f"Do, 07.05.2026, 14:00 Uhr (2 Std.) – digital, {link}\n" in out, out
     [meeting] = await stored(bot)
     assert (meeting.link, meeting.place, meeting.format) == (link, None, MeetingFormat.DIGITAL)
     assert meeting.starts_at + timedelta(minutes=meeting.duration_minutes) == datetime(

@@ -30,7 +30,7 @@ async def test_a_coordinator_plans_a_meeting_and_the_invitation_says_it_all(
     out = await bot.say("/termin Workshop Leerstand | 7.4. 14 Uhr | Rathaus, Raum 2.14")
     assert "Einladung" in out and "AG Innenstadt" in out
     assert "Workshop Leerstand (#1)" in out
-    assert "Di, 07.04.2026, 14:00 Uhr (90 min) – Präsenz, Rathaus, Raum 2.14" in out
+    assert "Di, 07.04.2026, 14:00 Uhr (1,5 Std.) – Präsenz, Rathaus, Raum 2.14" in out
     assert "[Zusage: /zusage 1]" in out and "[Absage: /absage 1]" in out
     listed = await bot.say("/termine")
     assert "#1 Di, 07.04.2026, 14:00 Uhr: Workshop Leerstand" in listed
@@ -39,7 +39,7 @@ async def test_a_coordinator_plans_a_meeting_and_the_invitation_says_it_all(
 async def test_members_cannot_plan_and_bad_times_create_nothing(bot: ConsoleBot) -> None:
     await ag_with_members(bot)
     refused = await bot.say("::user ben", "/termin Mein Termin | 7.4. 14 Uhr")
-    assert "Nur Koordinierende der AG können /termin verwenden." in refused
+    assert "/termin dürfen nur die Koordinierenden der AG Innenstadt verwenden." in refused
     out = await bot.say("::user you", "/termin Sitzung | nächsten Blumentag")
     assert "habe ich nicht verstanden" in out and "Beispiele" in out
     assert "braucht eine Uhrzeit" in await bot.say("/termin Sitzung | 7.4.")
@@ -86,7 +86,9 @@ async def test_agenda_members_propose_coordinators_remove(bot: ConsoleBot) -> No
     out = await bot.say("::user ben", "/tagesordnung 1 + Haushalt 2027")
     assert "TOP 1: Haushalt 2027" in out
     await bot.say("/tagesordnung + Leerstandskataster")  # the next meeting
-    assert "Nur Koordinierende" in await bot.say("/tagesordnung 1 - 1")
+    assert "entfernen dürfen nur die Koordinierenden der AG Innenstadt" in await bot.say(
+        "/tagesordnung 1 - 1"
+    )
     removed = await bot.say("::user you", "/tagesordnung #1 - 1")
     assert "Haushalt 2027" in removed
     shown = await bot.say("/tagesordnung 1")
@@ -104,7 +106,9 @@ async def test_answers_and_the_attendee_list(bot: ConsoleBot) -> None:
     assert "Vielleicht (1): ben" in out
     assert "Absagen (1): carla" in out
     assert "Keine Antwort (1): you" in out
-    assert "Nur Mitglieder der AG" in await bot.say("::user dora", "/zusage 1")
+    assert "/zusage dürfen nur Mitglieder der AG Innenstadt verwenden." in await bot.say(
+        "::user dora", "/zusage 1"
+    )
     assert "keinen Termin 9" in await bot.say("::user ben", "/zusage 9")
 
 

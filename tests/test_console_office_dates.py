@@ -27,21 +27,21 @@ async def ag_with_members(bot: ConsoleBot) -> None:
 async def test_a_range_gives_the_meeting_its_duration(bot: ConsoleBot) -> None:
     await ag_with_members(bot)
     out = await bot.say("/termin Workshop | 7.5. 14–16 Uhr | Rathaus")
-    assert "Do, 07.05.2026, 14:00 Uhr (120 min) – Präsenz, Rathaus" in out
+    assert "Do, 07.05.2026, 14:00 Uhr (2 Std.) – Präsenz, Rathaus" in out
     explicit = await bot.say("/termin Kurz | 8.5. 9:30–11:00 Uhr | Rathaus | 45 min")
-    assert "Fr, 08.05.2026, 09:30 Uhr (45 min)" in explicit  # the stated duration wins
+    assert "Fr, 08.05.2026, 09:30 Uhr (45 Min.)" in explicit  # the stated duration wins
     moved = await bot.say("/termin verschieben 1 Dienstag KW 20 10-12:30 Uhr")
-    assert "Di, 12.05.2026, 10:00 Uhr (KW 20, 150 min)" in moved
+    assert "Di, 12.05.2026, 10:00 Uhr (KW 20, 2,5 Std.)" in moved
 
 
 async def test_the_invitation_names_the_week_and_a_surprising_day(bot: ConsoleBot) -> None:
     await ag_with_members(bot)
     week = await bot.say("/termin Sitzung | Dienstag in KW 22 14 Uhr")
-    assert "Di, 26.05.2026, 14:00 Uhr (KW 22, 90 min)" in week
+    assert "Di, 26.05.2026, 14:00 Uhr (KW 22, 1,5 Std.)" in week
     tomorrow = await bot.say("/termin Abstimmung | nächsten Donnerstag 10 Uhr")
-    assert "Do, 26.03.2026, 10:00 Uhr (morgen, 90 min)" in tomorrow
+    assert "Do, 26.03.2026, 10:00 Uhr (morgen, 1,5 Std.)" in tomorrow
     feast = await bot.say("/termin Andacht | Gründonnerstag halb elf")
-    assert "Do, 02.04.2026, 10:30 Uhr (90 min)" in feast
+    assert "Do, 02.04.2026, 10:30 Uhr (1,5 Std.)" in feast
 
 
 async def test_a_week_without_its_day_and_unclear_words_are_refused_by_name(

@@ -76,7 +76,7 @@ async def test_a_member_of_one_ag_asks_privately(bot: ConsoleBot, tmp_path: Path
     assert "Der Kämmerer berichtet vom Haushalt." in pdf_text(tmp_path / "files" / INNENSTADT_PDF)
 
     listed = await bot.say("/protokolle")
-    assert "Protokolle von AG Innenstadt:" in listed and "#1 Jour fixe" in listed
+    assert "Protokolle der AG Innenstadt:" in listed and "#1 Jour fixe" in listed
     assert "Verkehrsrunde" not in listed
 
     meetings = await bot.say("/termine")
@@ -84,7 +84,7 @@ async def test_a_member_of_one_ag_asks_privately(bot: ConsoleBot, tmp_path: Path
     assert "Radweg" not in meetings and "[AG" not in meetings  # no buttons for one AG
 
     report = await bot.say("/stunden bericht März")
-    assert "Stunden AG Innenstadt · März 2026" in report and "1:30 h" in report
+    assert "Stunden der AG Innenstadt · März 2026" in report and "1:30 h" in report
     assert "ben" not in report and "3:00" not in report  # a member sees their own hours
 
 
@@ -125,7 +125,7 @@ async def test_a_member_of_two_ags_chooses_the_ag(bot: ConsoleBot, tmp_path: Pat
         listed
     )
     verkehr = await bot.say("/protokolle AG Verkehr")
-    assert "Protokolle von AG Verkehr:" in verkehr and "#1 Verkehrsrunde" in verkehr
+    assert "Protokolle der AG Verkehr:" in verkehr and "#1 Verkehrsrunde" in verkehr
     assert "Jour fixe" not in verkehr
 
 
@@ -138,7 +138,7 @@ async def test_meetings_and_hours_of_one_of_two_ags(bot: ConsoleBot) -> None:
     assert "Stadtfest [AG Innenstadt]" in both and "Radweg [AG Verkehr]" in both
     assert "[AG Innenstadt: /termine AG Innenstadt] [AG Verkehr: /termine AG Verkehr]" in both
     one = await bot.say("/termine AG Verkehr")
-    assert "Anstehende Termine von AG Verkehr:" in one
+    assert "Anstehende Termine der AG Verkehr:" in one
     assert "Radweg" in one and "Stadtfest" not in one and "[AG" not in one
     assert "Radweg" in await bot.say("/termine Verkehr woche")
 
@@ -146,7 +146,7 @@ async def test_meetings_and_hours_of_one_of_two_ags(bot: ConsoleBot) -> None:
     assert "Sie gehören mehreren AGs an." in asked and "Stunden AG" not in asked
     assert "[AG Verkehr: /stunden bericht AG Verkehr März]" in asked
     report = await bot.say("/stunden bericht AG Verkehr März")
-    assert "Stunden AG Verkehr · März 2026" in report and "3:00 h" in report
+    assert "Stunden der AG Verkehr · März 2026" in report and "3:00 h" in report
     assert "2:00 h" not in report
 
 

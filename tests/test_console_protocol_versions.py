@@ -230,7 +230,7 @@ async def test_an_uploaded_protocol_is_replaced_by_a_file_only(
     no_file = await bot.say("/protokoll ersetzen 1")
     assert "eine neue Fassung braucht deshalb eine Datei" in no_file
     member = await bot.say("::user carla", f"::file {second}", "/protokoll ersetzen 1")
-    assert "Nur Koordinierende der AG" in member
+    assert "dürfen nur die Koordinierenden der AG Innenstadt." in member
     asked = await bot.say("::user you", f"::file {second}", "/protocol replace 1")
     assert "Fassung 2: zweite.pdf" in asked
     done = await bot.say("/ja")
@@ -261,7 +261,7 @@ async def test_the_ag_approves_a_published_protocol_and_the_document_says_so(
     await bot.say("/protokoll ersetzen 1", "/ja")
 
     member = await bot.say("::user ben", "/protokoll genehmigt 1", "::user you")
-    assert "Nur Koordinierende der AG" in member
+    assert "dürfen nur die Koordinierenden der AG Innenstadt." in member
     approved = await bot.say("/protocol approved 1")
     assert (
         "✅ Das Protokoll von Jour fixe (#1, Mi, 25.03.2026) ist genehmigt, am Mi, 01.04.2026."

@@ -131,7 +131,7 @@ async def test_a_full_meeting_from_start_to_published_documents(
     assert "• #2 Getränke bestellen – bis Fr, 10.04.2026" in ended
     assert "fällig am Mi, 01.04.2026" in ended
     assert "[Freigeben: /protokoll freigeben 1]" in ended
-    assert "In AG Innenstadt wird gerade kein Protokoll geführt." in await bot.say("/top X")
+    assert "In der AG Innenstadt wird gerade kein Protokoll geführt." in await bot.say("/top X")
 
     draft = await bot.say("/protokoll 1")
     assert "Stand: Entwurf, fällig am Mi, 01.04.2026" in draft
@@ -212,19 +212,22 @@ async def test_only_coordinators_start_end_correct_and_publish(bot: ConsoleBot) 
     await ag(bot)
     await bot.say("::now 2026-03-25T14:02")
     refused = await bot.say("::user ben", "/sitzung start")
-    assert "Nur Koordinierende der AG beginnen und beenden die Protokollführung." in refused
+    assert (
+        "Das Protokoll beginnen und beenden dürfen nur die Koordinierenden der AG Innenstadt."
+        in refused
+    )
     assert "kein Protokoll geführt" in await bot.say("/info Etwas")
     await bot.say("::user you", "/sitzung start")
-    assert "Nur Koordinierende" in await bot.say("::user ben", "/sitzung ende")
-    assert "Nur Koordinierende" in await bot.say("/protokoll freigeben 1")
+    assert "dürfen nur die Koordinierenden" in await bot.say("::user ben", "/sitzung ende")
+    assert "dürfen nur die Koordinierenden" in await bot.say("/protokoll freigeben 1")
     stranger = await bot.say("::user dora", "/info Hallo")
-    assert "Nur Mitglieder der AG können /info verwenden." in stranger
+    assert "/info dürfen nur Mitglieder der AG Innenstadt verwenden." in stranger
     still = await bot.say("::user you", "/protokoll freigeben 1")
     assert "läuft noch. Beenden Sie es zuerst mit /sitzung ende" in still
     await bot.say("/sitzung ende")
     assert "hat keinen Eintrag 7" in await bot.say("/protokoll korrektur 1 7 Text")
     assert "Verwendung: /protokoll" in await bot.say("/protokoll korrektur 1")
-    assert "In AG Innenstadt gibt es keinen Termin 9." in await bot.say("/protokoll 9")
+    assert "In der AG Innenstadt gibt es keinen Termin 9." in await bot.say("/protokoll 9")
 
 
 # --- requests ---------------------------------------------------------------------------------
@@ -429,7 +432,7 @@ async def test_an_uploaded_pdf_becomes_the_published_protocol(
     wrong = await bot.say(f"::file {text}", "/protokoll hochladen 1")
     assert "notizen.txt ist keine PDF- oder Word-Datei (DOCX)." in wrong
     member = await bot.say(f"::file {upload}", "::user carla", "/protokoll hochladen 1")
-    assert "Nur Koordinierende der AG" in member
+    assert "dürfen nur die Koordinierenden der AG Innenstadt." in member
     assert "veröffentlicht" not in await bot.say("/protokolle")  # refusals changed nothing
 
     done = await bot.say("::user you", f"::file {upload}", "/protokoll hochladen 1", "/ja")
@@ -502,7 +505,7 @@ async def test_forgotten_minutes_end_after_the_meeting_day_and_the_chat_is_told_
     assert "Im Protokoll" not in task
     assert "Aus dem Termin" not in await bot.say("/aufgabe #1")
     info = await bot.say("/info Etwas")
-    assert "In AG Innenstadt wird gerade kein Protokoll geführt." in info
+    assert "In der AG Innenstadt wird gerade kein Protokoll geführt." in info
     assert "automatisch beendet" not in info  # told once
     assert "Stand: Entwurf" in await bot.say("/protokoll 1")
 
@@ -513,7 +516,7 @@ async def test_touching_stale_minutes_with_a_minutes_command_ends_them(bot: Cons
     await bot.say("::now 2026-03-26T09:00")
     touched = await bot.say("::user ben", "/info Vergessen")
     assert "Das Protokoll von Jour fixe (#1) wurde nach dem Termin automatisch beendet" in touched
-    assert "In AG Innenstadt wird gerade kein Protokoll geführt." in touched
+    assert "In der AG Innenstadt wird gerade kein Protokoll geführt." in touched
     assert "automatisch" not in await bot.say("/info Noch einmal")
     assert "Entwurf" in await bot.say("::user you", "/protokolle")
     over = await bot.say("/sitzung start 1")
@@ -596,7 +599,10 @@ async def test_members_note_action_items_for_others_only_while_the_minutes_run(
     assert "Im Protokoll: Eintrag 1 (TOP 1)" in noted
     await bot.say("::user you", "/sitzung ende")
     after = await bot.say("::user ben", "/aufgabe Plakate @carla")
-    assert "Nur Koordinierende können anderen Aufgaben zuweisen." in after
+    assert (
+        "Anderen Personen Aufgaben zuweisen dürfen nur die Koordinierenden der AG Innenstadt."
+        in after
+    )
     assert "Aufgabe #2" not in after
 
 

@@ -45,7 +45,7 @@ async def test_meeting_reminders_come_at_24_hours_and_1_hour_and_not_before(
     day_before = messages(await bot.say("::now 2026-03-26T14:00"))
     assert len(day_before) == 1
     assert day_before[0].startswith("[ag] 🔔 Erinnerung: Jour fixe (#1) beginnt in 24 Stunden.")
-    assert "Fr, 27.03.2026, 14:00 Uhr (90 min) – Präsenz, Rathaus" in day_before[0]
+    assert "Fr, 27.03.2026, 14:00 Uhr (1,5 Std.) – Präsenz, Rathaus" in day_before[0]
     assert "TOP 1: Haushalt" in day_before[0]  # the agenda as it is now
     assert "[Zusage: /zusage 1]" in day_before[0]
     assert "Verspätet" not in day_before[0]
@@ -95,7 +95,7 @@ async def test_coordinators_set_the_offsets_and_existing_meetings_follow(bot: Co
     assert "Erinnerung" not in await bot.say("::now 2026-03-29T14:00")  # no 24 hours any more
     assert "beginnt in 30 Minuten" in await bot.say("::now 2026-03-30T13:30")
     refused = await bot.say("::user ben", "::chat ag", "/einstellungen erinnerungen 1h")
-    assert "Nur Koordinierende" in refused
+    assert "dürfen nur die Koordinierenden der AG Innenstadt" in refused
     assert "keine Zeit vor dem Termin" in await bot.say(
         "::user you", "/einstellungen erinnerungen bald"
     )

@@ -60,7 +60,9 @@ async def test_a_coordinator_confirms_the_code_in_the_ags_chat(bot: ConsoleBot) 
     out = await bot.say("::user carl", "::chat ag-a-2", "::admin", "/einrichten AG Alpha")
     code = setup_code(out)
     # A member of the AG cannot confirm, and neither can a chat of another AG.
-    assert "Nur" in await bot.say("::user bea", "::chat ag-a", f"/einrichten bestaetigen {code}")
+    assert "dürfen nur die Koordinierenden der AG Alpha" in await bot.say(
+        "::user bea", "::chat ag-a", f"/einrichten bestaetigen {code}"
+    )
     await bot.say("::user zoe", "::chat ag-z", "::admin", "/einrichten AG Zeta")
     out = await bot.say(f"/einrichten bestaetigen {code}")
     assert "unbekannt" in out

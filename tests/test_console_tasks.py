@@ -53,7 +53,10 @@ async def test_a_member_creates_tasks_for_themselves_only(bot: ConsoleBot) -> No
     assert "Aufgabe #1 angelegt" in out and "Zuständig: ben" in out
     assert "Frist: Do, 26.03.2026" in out
     refused = await bot.say("/aufgabe Etwas für Carla @carla")
-    assert "Nur Koordinierende können anderen Aufgaben zuweisen" in refused
+    assert (
+        "Anderen Personen Aufgaben zuweisen dürfen nur die Koordinierenden der AG Innenstadt"
+        in refused
+    )
     assert "Aufgabe #2" not in await bot.say("/aufgaben")
 
 
@@ -61,14 +64,17 @@ async def test_refused_tasks_change_nothing(bot: ConsoleBot) -> None:
     await ag(bot)
     await bot.say("::user dora", "/hilfe", "::user you")  # dora writes, but never joins
     out = await bot.say("/aufgabe Bericht @dora")
-    assert "dora ist kein Mitglied von AG Innenstadt" in out and "/beitreten" in out
+    assert "dora ist kein Mitglied der AG Innenstadt" in out and "/beitreten" in out
     assert "nicht verstanden" in await bot.say("/aufgabe Bericht bis zum Blumentag")
     assert "Vergangenheit" in await bot.say("/aufgabe Bericht bis 1.3.2026")
     assert "keine Serie" in await bot.say("/aufgabe Bericht bis jeden Montag")
     assert "höchstens 1000 Zeichen" in await bot.say("/aufgabe " + "x" * 1001)
     assert "Verwendung: /aufgabe" in await bot.say("/aufgabe bis Freitag")
     joined_not = await bot.say("::user dora", "/aufgabe Etwas")
-    assert "Nur Mitglieder von AG Innenstadt" in joined_not and "/beitreten" in joined_not
+    assert (
+        "Die Aufgaben der AG Innenstadt sehen und ändern nur ihre Mitglieder." in joined_not
+        and "/beitreten" in joined_not
+    )
     assert "Hier gibt es keine offenen Aufgaben" in await bot.say("::user you", "/aufgaben")
     # The next task gets the first number: nothing was stored by the refusals.
     assert "Aufgabe #1 angelegt" in await bot.say("/aufgabe Bericht")
@@ -99,7 +105,7 @@ async def test_the_list_groups_by_person_with_overdue_items_first_and_marked(
 ) -> None:
     await plan(bot)
     out = await bot.say("/aufgaben")
-    assert "Offene Aufgaben in AG Innenstadt: 4, davon 0 überfällig" in out
+    assert "Offene Aufgaben der AG Innenstadt: 4, davon 0 überfällig" in out
     ben, carla, nobody = out.index("ben (2)"), out.index("carla (2)"), out.index("Noch niemand")
     assert ben < carla < nobody
     assert numbers(out) == [1, 2, 4, 2, 3]  # per person by deadline, none last
@@ -125,10 +131,10 @@ async def test_a_date_deadline_is_overdue_only_after_that_day(bot: ConsoleBot) -
 async def test_mine_and_one_persons_list(bot: ConsoleBot) -> None:
     await plan(bot)
     mine = await bot.say("::user carla", "/aufgaben meine")
-    assert "Ihre offenen Aufgaben in AG Innenstadt (2):" in mine
+    assert "Ihre offenen Aufgaben in der AG Innenstadt (2):" in mine
     assert numbers(mine) == [4, 2]
     bens = await bot.say("/aufgaben @ben")
-    assert "Offene Aufgaben von ben in AG Innenstadt (2):" in bens
+    assert "Offene Aufgaben von ben in der AG Innenstadt (2):" in bens
     assert numbers(bens) == [1, 2]
     assert "Verwendung: /aufgaben" in await bot.say("/aufgaben irgendwas")
 
@@ -172,10 +178,12 @@ async def test_others_may_read_but_not_change_an_item(bot: ConsoleBot) -> None:
     await bot.say("::user dora", "/beitreten")
     for command in ("/erledigt 1", "/frist 1 morgen", "/notiz 1 Hallo", "/zuweisen 1 @dora"):
         out = await bot.say(command)
-        assert "können nur die Zuständigen" in out, command
+        assert "dürfen nur die Zuständigen" in out, command
     assert "Zuständig: ben" in await bot.say("/aufgabe #1")  # reading is fine
-    assert "nur Koordinierende" in await bot.say("::user ben", "/streichen 1")
-    assert "Das können nur Koordinierende" in await bot.say("/streichen 1")
+    assert "Das dürfen nur die Koordinierenden der AG Innenstadt." in await bot.say(
+        "::user ben", "/streichen 1"
+    )
+    assert "Das dürfen nur die Koordinierenden" in await bot.say("/streichen 1")
     assert "⚠" not in await bot.say("/aufgabe #1") and "offen" in await bot.say("/aufgabe 1")
 
 
@@ -194,7 +202,7 @@ async def test_only_coordinators_drop_and_reopen_dropped_items(bot: ConsoleBot) 
     assert "Gestrichen: #1 Flyer drucken" in out and "/wiedereroeffnen 1" in out
     assert "abgeschlossen" in await bot.say("/streichen 1")
     assert "wurde gestrichen" in await bot.say("::user ben", "/erledigt 1")
-    assert "Eine gestrichene Aufgabe können nur Koordinierende" in await bot.say(
+    assert "Eine gestrichene Aufgabe dürfen nur die Koordinierenden" in await bot.say(
         "/wiedereroeffnen 1"
     )
     assert "Wieder eröffnet" in await bot.say("::user you", "/wiedereroeffnen 1")

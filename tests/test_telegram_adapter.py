@@ -128,7 +128,7 @@ async def test_start_in_a_private_chat_greets_and_shows_help(world: World) -> No
 
 async def test_setup_by_a_chat_admin_and_refused_for_a_member(world: World) -> None:
     refused = await world.say(GROUP, BEN, "/einrichten AG Ben")
-    assert "Nur Chat-Admins können /einrichten verwenden." in refused
+    assert "Nur Chat-Admins dürfen /einrichten verwenden." in refused
 
     message = world.tg.push_message(GROUP, ANNA, "/einrichten AG Wirtschaftsförderung")
     reply = await world.tg.wait_for_message(GROUP, contains="angelegt")

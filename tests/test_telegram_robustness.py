@@ -76,7 +76,7 @@ async def test_a_failing_admin_lookup_asks_to_try_again_and_is_not_remembered(
         # Telegram answers again: Anna is an admin at once, not a member for a minute.
         assert "angelegt" in await world.say(GROUP, ANNA, "/einrichten AG Wirtschaftsförderung")
         # A definite "not an admin" still reads as before.
-        assert "Nur Chat-Admins können" in await world.say(GROUP, BEN, "/einrichten AG Ben")
+        assert "Nur Chat-Admins dürfen" in await world.say(GROUP, BEN, "/einrichten AG Ben")
 
 
 async def test_an_admin_lookup_that_hangs_gives_up_in_time_and_says_so(database_url: str) -> None:

@@ -67,3 +67,32 @@ def test_translator_answers_in_german_and_english() -> None:
     assert Translator("en").t("Usage: {usage}") == "Usage: {usage}"
     # An unknown language falls back to German, the default of the bot.
     assert Translator("fr").language == "de"
+
+
+# Placeholders that stand for an AG's full name ("AG Verkehr").
+_AG_PLACEHOLDERS = ("{group}", "{current}", "{target}")
+# "der AG Verkehr", "zur AG Verkehr", "Die AG Verkehr hat …"; or a label: "Budgets 2026 · AG
+# Verkehr", "Stundeneintrag #3 (AG Verkehr)", "AG: AG Verkehr".
+_ARTICLE_BEFORE = re.compile(r"(?:\b(?:der|die|Der|Die|zur) |· |\(|: )$")
+
+
+def test_an_ag_name_in_german_stands_with_its_article() -> None:
+    checked = 0
+    wrong = []
+    for msgid, strings in _german_catalog().items():
+        for text in strings:
+            for placeholder in _AG_PLACEHOLDERS:
+                start = text.find(placeholder)
+                while start != -1:
+                    checked += 1
+                    if not _ARTICLE_BEFORE.search(text[:start]):
+                        wrong.append(f"{msgid!r}: {text!r}")
+                    start = text.find(placeholder, start + 1)
+    assert checked > 50  # the catalog names AGs in many texts; the check reads them all
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_article_check_catches_a_bare_ag_name() -> None:
+    for bare in ("Willkommen in {group}", "Einladung zu einem Termin von {group}", "{group} hat"):
+        start = bare.find("{group}")
+        assert not _ARTICLE_BEFORE.search(bare[:start]), bare

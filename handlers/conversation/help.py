@@ -83,8 +83,9 @@ def _details(context: Context, word: str) -> Reply:
 
 async def start_command(context: Context, args: str) -> Reply:
     greeting = context.reply(
-        "Hello {name}! I am the assistant of your working groups: I keep track of AGs, "
-        "members and their roles.",
+        "Hello {name}! I am AG-Bot, the assistant of your working groups: I plan meetings "
+        "and send their invitations, agendas and reminders, keep track of tasks and their "
+        "deadlines, record hours against budgets, and take and send the protocols.",
         name=context.person.display_name,
     )
     help_reply = await help_command(context, "")

@@ -52,9 +52,10 @@ async def bot_joined(
     else:
         lines = fmt(
             translator.t(
-                "Hello! I am AG-Bot, the assistant of your working group. A chat admin binds "
-                "this chat to an AG with {setup}; members then join with {join}. "
-                "All commands: {help}"
+                "Hello! I am AG-Bot, the assistant of your working group: meetings with "
+                "invitations and reminders, tasks with deadlines, hours against budgets, "
+                "protocols. A chat admin binds this chat to an AG with {setup}; members then "
+                "join with {join}. All commands: {help}"
             ),
             setup=f"{_word(registry, 'einrichten', language, prefix)} {translator.t('<name>')}",
             join=_word(registry, "beitreten", language, prefix),

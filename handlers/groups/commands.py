@@ -11,6 +11,7 @@ from core.i18n import N_
 from core.input_text import bounded_number
 from core.messages import ChatRef, Delivery, Reply, Span, bold, code, join_spans, mention
 from handlers.groups.codes import one_time_code
+from handlers.groups.names import ag_name
 from handlers.shared.context import Context
 from handlers.shared.mentions import resolve_member
 from handlers.shared.questions import ask_yes_no
@@ -43,9 +44,9 @@ async def setup_command(context: Context, args: str) -> Reply:
     words = args.split()
     if len(words) == 2 and normalize_word(words[0]) in _CONFIRM_WORDS:
         return await _confirm_binding(context, words[1])
-    name = " ".join(words)
-    if not name:
+    if not words:
         raise UsageError()
+    name = ag_name(" ".join(words))
     if len(name) > MAX_NAME_LENGTH:
         raise context.refuse(
             "The name is too long (at most {limit} characters).", limit=MAX_NAME_LENGTH

@@ -86,7 +86,9 @@ async def _remove(context: Context, group: WorkingGroup, meeting: Meeting, word:
     if position is None:
         raise UsageError()
     if context.level < Permission.COORDINATOR:
-        raise context.refuse("Only coordinators of the AG can remove agenda points.")
+        raise context.refuse(
+            "Only the coordinators of {group} may remove agenda points.", group=group.name
+        )
     removed = await meetings.remove_agenda_item(context.session, meeting.id, position)
     if removed is None:
         raise context.refuse(

@@ -9,7 +9,7 @@ import holidays
 
 from core.i18n import N_
 from core.messages import ChatRef, Choice, Delivery, Reply, ReplyBuilder, bold
-from core.timefmt import format_day, format_moment
+from core.timefmt import format_day, format_length, format_moment
 from handlers.shared.context import Context
 from handlers.shared.numbers import meeting_number
 from handlers.shared.states import DEFAULT_STATE
@@ -48,14 +48,14 @@ def start_text(context: Context, meeting: Meeting, zone: str) -> str:
 
 
 def when_text(context: Context, meeting: Meeting, zone: str, notes: str = "") -> str:
-    """``Di, 07.04.2026, 14:00 Uhr (90 min)``; with notes ``… (KW 15, 90 min)``; all day
+    """``Di, 07.04.2026, 14:00 Uhr (1,5 Std.)``; with notes ``… (KW 15, 1,5 Std.)``; all day
     ``Do, 07.05.2026 (ganztägig)``."""
     noted = f"{notes}, " if notes else ""
     if meeting.all_day:
         day = format_day(meeting.starts_at.astimezone(ZoneInfo(zone)).date(), context.language)
         return f"{day} ({noted}{context.t(ALL_DAY)})"
     moment = format_moment(meeting.starts_at, context.language, zone)
-    return f"{moment} ({noted}{meeting.duration_minutes} min)"
+    return f"{moment} ({noted}{format_length(meeting.duration_minutes, context.language)})"
 
 
 def where_text(context: Context, meeting: Meeting) -> str:

@@ -70,7 +70,9 @@ async def _protocol(context: Context, group: WorkingGroup, args: str) -> Reply:
     if folded in _COORDINATOR_WORDS:
         if await context.level_in(group.id) < Permission.COORDINATOR:
             raise context.refuse(
-                "Only coordinators of the AG can correct, publish, upload, replace or approve it."
+                "Only the coordinators of {group} may correct, publish, upload, replace or "
+                "approve a protocol.",
+                group=group.name,
             )
         number, _, text = rest.strip().partition(" ")
         if not number:

@@ -79,17 +79,19 @@ async def minutes_command(context: Context, args: str) -> Reply:
     group = context.require_group()
     word, _, rest = context.without_mentions(args).partition(" ")
     if word.casefold() in _START_WORDS:
-        _require_coordinator(context)
+        _require_coordinator(context, group)
         return await _start(context, group, rest.strip())
     if word.casefold() in _END_WORDS and not rest.strip():
-        _require_coordinator(context)
+        _require_coordinator(context, group)
         return await _end(context, group)
     raise UsageError()
 
 
-def _require_coordinator(context: Context) -> None:
+def _require_coordinator(context: Context, group: WorkingGroup) -> None:
     if context.level < Permission.COORDINATOR:
-        raise context.refuse("Only coordinators of the AG start and end the minutes.")
+        raise context.refuse(
+            "Only the coordinators of {group} may start and end the minutes.", group=group.name
+        )
 
 
 async def _start(context: Context, group: WorkingGroup, word: str) -> Reply:

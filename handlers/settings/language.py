@@ -41,7 +41,7 @@ async def language_command(context: Context, args: str) -> Reply:
         group = context.require_group()
         if context.level < Permission.COORDINATOR:
             raise context.refuse(
-                "Only coordinators of the AG may change the language of {group}.", group=group.name
+                "Only the coordinators of {group} may change its language.", group=group.name
             )
         group.language = language
         template = N_("I will answer in {language} in the chats of {group} from now on.")

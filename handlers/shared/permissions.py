@@ -26,6 +26,19 @@ def check_allowed(context: Context, command: Command[Context], args: str) -> Non
             "Your rights in this chat could not be checked just now. Please try again in a moment."
         )
     if context.level < required:
+        # Name the AG: "Das dürfen nur die Koordinierenden der AG Verkehr."
+        if required is Permission.COORDINATOR and context.group is not None:
+            raise context.refuse(
+                "Only the coordinators of {group} may use {command}.",
+                group=context.group.name,
+                command=word,
+            )
+        if required is Permission.MEMBER and context.group is not None:
+            raise context.refuse(
+                "Only members of {group} may use {command}.",
+                group=context.group.name,
+                command=word,
+            )
         raise context.refuse(
             "Only {role} may use {command}.",
             role=permission_name(context.translator, required),

@@ -93,8 +93,9 @@ async def _create(context: Context, args: str) -> Reply:
     others = any(person.id != context.person.id for person in assignees)
     if not coordinator and minutes is None and others:
         raise context.refuse(
-            "Only coordinators can assign tasks to others. Create it without a mention "
-            "and it is yours."
+            "Only the coordinators of {group} may assign tasks to others. Create it without "
+            "a mention and it is yours.",
+            group=group.name,
         )
     if not assignees and not coordinator:
         assignees = [context.person]
