@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,15 +112,49 @@ def _reason(error: BaseException) -> str:
     return reason or type(original).__name__
 
 
-async def upgrade_schema(engine: AsyncEngine) -> None:
-    """Migrate the database to the newest schema (``agbot db upgrade``)."""
-    async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+async def upgrade_schema(engine: AsyncEngine, revision: str = "head") -> None:
+    """Migrate the database to the newest schema (``agbot db upgrade``) or to ``revision``."""
+    async with engine.connect() as connection:
+        await connection.run_sync(
+            lambda c: migrating(c, lambda: command.upgrade(alembic_config(c), revision))
+        )
     log.info("database schema at revision %s", await schema_revision(engine))
 
 
-def _upgrade(connection: Connection) -> None:
-    command.upgrade(alembic_config(connection), "head")
+async def downgrade_schema(engine: AsyncEngine, revision: str) -> None:
+    """Migrate the database back to ``revision`` (tests, and undoing an upgrade by hand)."""
+    async with engine.connect() as connection:
+        await connection.run_sync(
+            lambda c: migrating(c, lambda: command.downgrade(alembic_config(c), revision))
+        )
+
+
+def migrating(connection: Connection, migrate: Callable[[], None]) -> None:
+    """Run ``migrate`` in one transaction; on SQLite with foreign keys off meanwhile.
+
+    To change a table SQLite copies it and drops the old one; with foreign keys on, the drop
+    deletes every row that refers to it (ON DELETE CASCADE): changing "meetings" would take
+    all protocols and answers with it. The pragma only takes effect outside a transaction,
+    so it is set before and after, and the foreign keys are checked before the commit.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        with connection.begin():
+            migrate()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(
+                        f"the migration left {len(broken)} rows that refer to missing rows "
+                        f"(first: table {broken[0][0]}); nothing was changed"
+                    )
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 async def schema_revision(engine: AsyncEngine) -> str | None:

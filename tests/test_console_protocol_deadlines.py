@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy import select
 
-from storage.database import alembic_config, create_engine, upgrade_schema
+from storage.database import create_engine, upgrade_schema
 from storage.models import Meeting
 from tests.harness import ConsoleBot
 from tests.test_console_protocols import messages
@@ -111,8 +110,8 @@ _MEETINGS = sa.table(
 
 async def test_the_migration_fills_the_deadlines_of_existing_meetings(database_url: str) -> None:
     engine = create_engine(database_url)
+    await upgrade_schema(engine, "0011")
     async with engine.begin() as connection:
-        await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0011"))
         created = datetime(2020, 1, 1, tzinfo=UTC)
         await connection.execute(
             _GROUPS.insert().values(

@@ -10,18 +10,24 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import groups, meetings, people, protocol_deadlines, protocols, reminders
-from storage.database import alembic_config, create_engine, session_factory, upgrade_schema
+from storage.database import (
+    create_engine,
+    downgrade_schema,
+    session_factory,
+    upgrade_schema,
+)
 from storage.meetings import MeetingDraft
 from storage.models import (
+    Answer,
     Meeting,
     MeetingFormat,
     MeetingStatus,
     Person,
+    Protocol,
     ProtocolDocument,
     ProtocolEntry,
     ProtocolEntryKind,
@@ -31,6 +37,7 @@ from storage.models import (
     ReminderKind,
     ReminderStatus,
     Role,
+    Rsvp,
 )
 from storage.protocols import DocumentFile
 from storage.reminders import PlannedReminder
@@ -313,8 +320,7 @@ async def test_protocols_published_before_versions_become_version_1(database_url
             await protocols.set_documents(
                 session, protocol.id, [DocumentFile(n, m, b"%PDF-") for n, m in files]
             )
-    async with engine.begin() as connection:
-        await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0014"))
+    await downgrade_schema(engine, "0014")
     await upgrade_schema(engine)
     async with sessions() as session:
         versions = await session.execute(
@@ -327,4 +333,46 @@ async def test_protocols_published_before_versions_become_version_1(database_url
         # Down and up again kept the minutes and documents (no table copied and dropped).
         assert len(list(await session.scalars(select(ProtocolDocument.id)))) == 3
         assert len(list(await session.scalars(select(ProtocolEntry.id)))) == 1
+    await engine.dispose()
+
+
+async def test_a_wave_one_database_keeps_its_protocols_and_answers_through_the_upgrade(
+    database_url: str,
+) -> None:
+    """SQLite copies a table to change it; with foreign keys on, dropping the old copy of
+    "meetings" deleted every protocol and RSVP hanging off it. Down to the revision of the
+    first release and up again keeps them all."""
+    engine, sessions, (_, anna_id, _, first_id, second_id) = await _setup(database_url)
+    async with sessions() as session, session.begin():
+        meeting = await session.get(Meeting, first_id)
+        assert meeting is not None
+        protocol = await protocols.create(session, meeting, ProtocolStatus.PUBLISHED)
+        protocol.published_at, protocol.published_by = NOW, anna_id
+        await protocols.add_entry(session, protocol, ProtocolEntryKind.INFO, "x", anna_id, NOW)
+        await protocols.set_documents(
+            session, protocol.id, [DocumentFile("p.pdf", "application/pdf", b"%PDF-")]
+        )
+        session.add(
+            Rsvp(meeting_id=second_id, person_id=anna_id, answer=Answer.YES, answered_at=NOW)
+        )
+    await downgrade_schema(engine, "0011")
+    await upgrade_schema(engine)
+    async with sessions() as session:
+        counts = {
+            column.class_.__name__: len(list(await session.scalars(select(column))))
+            for column in (Meeting.id, Protocol.id, ProtocolEntry.id, ProtocolDocument.id)
+        }
+        counts["Rsvp"] = len(list(await session.scalars(select(Rsvp.person_id))))
+    assert counts == {
+        "Meeting": 2,
+        "Protocol": 1,
+        "ProtocolEntry": 1,
+        "ProtocolDocument": 1,
+        "Rsvp": 1,
+    }
+    # Foreign keys hold again after the migration: a deleted meeting takes its protocol along.
+    async with sessions() as session, session.begin():
+        await session.delete(await session.get(Meeting, first_id))
+    async with sessions() as session:
+        assert list(await session.scalars(select(Protocol.id))) == []
     await engine.dispose()

@@ -21,14 +21,14 @@ def _run(connection: Connection) -> None:
 
 
 def _run_standalone() -> None:
-    from storage.database import create_engine
+    from storage.database import create_engine, migrating
 
     url = os.environ.get("AGBOT_DATABASE_URL", "sqlite+aiosqlite:///data/agbot.db")
 
     async def run() -> None:
         engine = create_engine(url)
-        async with engine.begin() as connection:
-            await connection.run_sync(_run)
+        async with engine.connect() as connection:
+            await connection.run_sync(lambda c: migrating(c, lambda: _run(c)))
         await engine.dispose()
 
     asyncio.run(run())
