@@ -394,7 +394,10 @@ async def test_publishing_ends_the_reminders_and_the_deadline_is_a_setting(
 ) -> None:
     await ag(bot)
     shown = await bot.say("/einstellungen")
-    assert "Protokolle fällig: 7 Tage nach dem Termin (/einstellungen protokollfrist 7)" in shown
+    assert (
+        "Protokolle fällig: 7 Tage nach dem Termin — ändern: /einstellungen protokollfrist 10"
+        in shown
+    )
     changed = await bot.say("/einstellungen protokollfrist 3")
     assert "Protokolle fällig: 3 Tage nach dem Termin" in changed
     assert "keine Anzahl Tage zwischen 1 und 90" in await bot.say("/einstellungen protokollfrist 0")
