@@ -365,14 +365,12 @@ class Router:
 
     def _unknown(self, context: Context, word: str) -> Reply:
         help_word = context.command_word("hilfe")
-        closest = self._registry.closest(word)
-        if closest is not None:
-            suggestion = self._registry.find(closest)
-            assert suggestion is not None
+        suggestion = self._registry.suggestion(word, context.language)
+        if suggestion is not None:
             return context.reply(
                 "Unknown command /{word}. Did you mean {suggestion}? All commands: {help}",
                 word=word,
-                suggestion=f"{context.prefix}{suggestion.word(context.language)}",
+                suggestion=f"{context.prefix}{suggestion}",
                 help=help_word,
             ).build()
         return context.reply(

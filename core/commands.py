@@ -83,29 +83,67 @@ def normalize_word(word: str) -> str:
     return word
 
 
+# How alike (difflib's ratio) an unknown word and a command word must be to suggest it.
+# Typos of one or two letters score 0.75 and more ("joni"/"join" 0.75, "hlfe"/"hilfe" 0.89);
+# unrelated words below ("bericht"/"einrichten" 0.71, "status"/"start" 0.73, "poll"/"rolle"
+# 0.67), and a suggestion that makes no sense is worse than none.
+SUGGESTION_CUTOFF = 0.75
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """A word people try that is no command, and what they mean by it: a registered
+    command (its German name), with the first argument as each language writes it."""
+
+    command: str
+    german: str = ""
+    english: str = ""
+
+
 class CommandRegistry(Generic[ContextT]):
     """All commands of the bot, looked up by German name, English alias or hidden alias."""
 
     def __init__(self) -> None:
         self._commands: list[Command[ContextT]] = []
         self._by_word: dict[str, Command[ContextT]] = {}
+        self._synonyms: dict[str, Synonym] = {}
 
     def add(self, command: Command[ContextT]) -> None:
         for key in {
             normalize_word(w) for w in (command.name, command.alias, *command.hidden_aliases)
         }:
-            if key in self._by_word:
+            if key in self._by_word or key in self._synonyms:
                 raise ValueError(f"command word {key!r} is registered twice")
             self._by_word[key] = command
         self._commands.append(command)
 
+    def add_synonym(self, word: str, synonym: Synonym) -> None:
+        """Suggest ``synonym`` for the unknown command ``word`` (and for typos of it)."""
+        key = normalize_word(word)
+        if key in self._by_word or key in self._synonyms:
+            raise ValueError(f"command word {key!r} is registered twice")
+        if normalize_word(synonym.command) not in self._by_word:
+            raise ValueError(f"synonym {key!r} names no command: {synonym.command!r}")
+        self._synonyms[key] = synonym
+
     def find(self, word: str) -> Command[ContextT] | None:
         return self._by_word.get(normalize_word(word))
 
-    def closest(self, word: str) -> str | None:
-        """The known command word most like ``word``, for "did you mean …"."""
-        matches = difflib.get_close_matches(normalize_word(word), self._by_word, n=1, cutoff=0.6)
-        return matches[0] if matches else None
+    def suggestion(self, word: str, language: str) -> str | None:
+        """What to suggest for the unknown command ``word``, without the prefix: the most
+        alike command word (``mitglieder``) or a synonym's command (``stunden bericht``);
+        None when nothing is alike enough."""
+        key = normalize_word(word)
+        known = [*self._by_word, *self._synonyms]
+        matches = difflib.get_close_matches(key, known, n=1, cutoff=SUGGESTION_CUTOFF)
+        if not matches:
+            return None
+        synonym = self._synonyms.get(matches[0])
+        if synonym is None:
+            return self._by_word[matches[0]].word(language)
+        command = self._by_word[normalize_word(synonym.command)]
+        argument = synonym.german if language == "de" else synonym.english
+        return f"{command.word(language)} {argument}".strip()
 
     def __iter__(self) -> Iterator[Command[ContextT]]:
         return iter(self._commands)

@@ -7,7 +7,7 @@ What all capabilities share lives in ``handlers.shared``.
 
 from __future__ import annotations
 
-from core.commands import CommandRegistry
+from core.commands import CommandRegistry, Synonym
 from handlers.conversation import confirmations, files, help, paging
 from handlers.groups import commands as groups
 from handlers.groups import linking
@@ -24,6 +24,16 @@ from handlers.settings import language
 from handlers.shared.context import Context
 from handlers.tasks import commands as tasks
 from handlers.tasks import lists as task_lists
+
+# Words people try as commands that name none of ours; an unknown command suggests what they
+# mean. Typos of these words get the same suggestion. "umfrage" and "poll" are left out on
+# purpose: there is no poll command, and pointing to another one would mislead.
+_HOURS_REPORT = Synonym("stunden", german="bericht", english="report")
+SYNONYMS = {
+    "bericht": _HOURS_REPORT,
+    "statistik": _HOURS_REPORT,
+    "report": _HOURS_REPORT,
+}
 
 
 def build_registry() -> CommandRegistry[Context]:
@@ -54,4 +64,6 @@ def build_registry() -> CommandRegistry[Context]:
     for module in (*modules, confirmations):
         for command in module.COMMANDS:
             registry.add(command)
+    for word, synonym in SYNONYMS.items():
+        registry.add_synonym(word, synonym)
     return registry

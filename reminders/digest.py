@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.i18n import N_
 from core.messages import ReplyBuilder, Span, bold, mention
 from core.timefmt import format_moment
+from handlers.meetings.texts import start_text
 from handlers.shared.context import Context
 from handlers.tasks.texts import item_spans
 from reminders.addressing import (
@@ -96,7 +97,7 @@ async def _digest_group(
         reply.add(
             "  • #{number} {when}: {title}",
             number=entry.meeting.number,
-            when=format_moment(entry.meeting.starts_at, context.language, group.timezone),
+            when=start_text(context, entry.meeting, group.timezone),
             title=entry.meeting.title,
         )
     await overdue_lines(context, group, reply, now)

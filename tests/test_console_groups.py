@@ -491,3 +491,55 @@ async def test_only_coordinators_change_the_state(bot: ConsoleBot) -> None:
     await join(bot, "ag-wf", "ben")
     assert "Public holidays" not in await bot.say("::user ben", "/settings state BY")
     assert "Thuringia (default)" in await bot.say("/ag")
+
+
+# --- /einstellungen shows what is set ----------------------------------------
+
+
+async def test_the_settings_show_the_current_values_and_how_to_change_each(
+    bot: ConsoleBot,
+) -> None:
+    await found_ag(bot, english=False)
+    shown = await bot.say("/einstellungen")
+    assert "Einstellungen der AG Wirtschaftsförderung:" in shown
+    # The value stands where the value belongs; the example next to it is another value.
+    for line in (
+        "Erinnerungen vor Terminen: 1d, 1h — ändern: /einstellungen erinnerungen 2d,1h",
+        "Wochenübersicht für Koordinierende: an — ändern: /einstellungen wochenuebersicht aus",
+        "Protokolle fällig: 7 Tage nach dem Termin — ändern: /einstellungen protokollfrist 10",
+        "Ein Tagewerk (TW): 8:00 h — ändern: /einstellungen tagewerk 7,8",
+        "Feiertage von: Thüringen (Standard) — ändern: /einstellungen bundesland BY",
+    ):
+        assert line in shown, shown
+
+    await bot.say(
+        "/einstellungen erinnerungen 2d,1h",
+        "/einstellungen wochenuebersicht aus",
+        "/einstellungen protokollfrist 1",
+        "/einstellungen tagewerk 7,8",
+    )
+    changed = await bot.say("/einstellungen bundesland BY")
+    assert "Gespeichert. Einstellungen der AG Wirtschaftsförderung:" in changed
+    shown = await bot.say("/einstellungen")
+    for line in (
+        "Erinnerungen vor Terminen: 2d, 1h — ändern: /einstellungen erinnerungen 1d",
+        "Wochenübersicht für Koordinierende: aus — ändern: /einstellungen wochenuebersicht an",
+        "Protokolle fällig: 1 Tag nach dem Termin — ändern: /einstellungen protokollfrist 7",
+        "Ein Tagewerk (TW): 7:48 h — ändern: /einstellungen tagewerk 8",
+        "Feiertage von: Bayern — ändern: /einstellungen bundesland TH",
+    ):
+        assert line in changed and line in shown, shown
+    assert "Bundesland Bayern," in await bot.say("/ag")
+
+    off = await bot.say("/einstellungen erinnerungen aus")
+    assert "Erinnerungen vor Terminen: keine — ändern: /einstellungen erinnerungen 2d,1h" in off
+
+
+async def test_the_settings_in_english_show_the_current_values(bot: ConsoleBot) -> None:
+    await found_ag(bot)
+    out = await bot.say("/settings protocol 14")
+    assert "Protocols due: 14 days after the meeting — change: /settings protocol 7" in out
+    assert "Weekly overview for coordinators: on — change: /settings digest off" in out
+    assert "One Tagewerk (TW): 8:00 h — change: /settings tagewerk 7.8" in out
+    assert "Public holidays of: Thuringia (default) — change: /settings state BY" in out
+    assert "Protocols due: 14 days" in await bot.say("/settings")

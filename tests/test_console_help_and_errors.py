@@ -157,6 +157,40 @@ async def test_unknown_command_without_a_close_match_points_to_help(bot: Console
     assert "/hilfe" in out
 
 
+@pytest.mark.parametrize("word", ["bericht", "statistik", "report", "Statistik", "statistk"])
+async def test_words_for_a_report_point_to_the_hours_report(bot: ConsoleBot, word: str) -> None:
+    await german_ag(bot)
+    out = await bot.say(f"/{word}")
+    # German wording
+    assert f"Unbekannter Befehl /{word}. Meinten Sie /stunden bericht? Alle Befehle: /hilfe" in out
+
+
+async def test_words_for_a_report_point_to_the_hours_report_in_english(bot: ConsoleBot) -> None:
+    await english_ag(bot)
+    out = await bot.say("/report")
+    expected = "Unknown command /report. Did you mean /hours report? All commands: /help"
+    assert out == f"[ag-wf] {expected}\n"
+    # The suggestion works: it is the report itself.
+    assert "Unknown command" not in await bot.say("/hours report")
+
+
+@pytest.mark.parametrize("word", ["xyzzyq", "umfrage", "poll", "status", "abstimmung"])
+async def test_nothing_close_gets_no_suggestion_only_help(bot: ConsoleBot, word: str) -> None:
+    await german_ag(bot)
+    out = await bot.say(f"/{word}")
+    # German wording
+    assert out == f"[ag-wf] Unbekannter Befehl /{word}. Alle Befehle: /hilfe\n"
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("tremine", "/termine"), ("hlfe", "/hilfe"), ("einstelungen", "/einstellungen")],
+)
+async def test_typos_still_get_the_command_meant(bot: ConsoleBot, typo: str, meant: str) -> None:
+    await german_ag(bot)
+    assert f"Meinten Sie {meant}?" in await bot.say(f"/{typo}")
+
+
 # --- wrong arguments ------------------------------------------------------------
 
 

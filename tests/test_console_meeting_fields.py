@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import docx
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
@@ -190,3 +191,36 @@ async def test_a_link_without_its_scheme_is_a_link(bot: ConsoleBot, field: str, 
     assert meeting.starts_at + timedelta(minutes=meeting.duration_minutes) == datetime(
         2026, 5, 7, 16, tzinfo=BERLIN
     )
+
+
+async def test_an_all_day_meeting_shows_its_date_never_midnight(
+    bot: ConsoleBot, tmp_path: Path
+) -> None:
+    await ag(bot)
+    await bot.say("::dm", "/start", "::chat ag")
+    await bot.say("/termin Klausurtagung | 7.5. | ganztägig | Rathaus")
+    shown = [
+        await bot.say("/tagesordnung 1"),
+        await bot.say("::user ben", "/zusage 1", "::user you"),
+        # Meeting #2 overlaps the all-day meeting: the warning names it by its day.
+        await bot.say("/termin Jour fixe | 7.5. 10 Uhr"),
+        await bot.say("::now 2026-04-27T09:00", "::now 2026-05-04T08:00"),  # weekly overview
+    ]
+    await bot.say("::now 2026-05-07T09:00", "/sitzung start 1", "/sitzung ende")
+    shown += [
+        await bot.say("::now 2026-05-08T09:00", "/termine vergangen"),
+        await bot.say("/protokoll 1"),
+    ]
+    for out in shown:
+        assert "00:00 Uhr" not in out, out
+    agenda, answer, clash, digest, past, _ = shown
+    assert "Tagesordnung von Klausurtagung (#1), Do, 07.05.2026, ganztägig:" in agenda
+    assert "Sie nehmen an Klausurtagung (#1) am Do, 07.05.2026, ganztägig teil." in answer
+    assert "Klausurtagung (#1) am Do, 07.05.2026, ganztägig" in clash
+    assert "• #1 Do, 07.05.2026, ganztägig: Klausurtagung" in digest
+    assert "#1 Do, 07.05.2026, ganztägig: Klausurtagung – Präsenz, Rathaus" in past
+    document = docx.Document(
+        str(tmp_path / "files" / "Protokoll_AG-Innenstadt_1_2026-05-07_Entwurf.docx")
+    )
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "ganztägig" in cells and not any("00:00" in cell for cell in cells), cells

@@ -397,7 +397,10 @@ async def test_publishing_ends_the_reminders_and_the_deadline_is_a_setting(
 ) -> None:
     await ag(bot)
     shown = await bot.say("/einstellungen")
-    assert "Protokolle fällig: 7 Tage nach dem Termin (/einstellungen protokollfrist 7)" in shown
+    assert (
+        "Protokolle fällig: 7 Tage nach dem Termin — ändern: /einstellungen protokollfrist 10"
+        in shown
+    )
     changed = await bot.say("/einstellungen protokollfrist 3")
     assert "Protokolle fällig: 3 Tage nach dem Termin" in changed
     assert "keine Anzahl Tage zwischen 1 und 90" in await bot.say("/einstellungen protokollfrist 0")
@@ -666,3 +669,17 @@ async def test_the_help_for_protocols_says_when_a_request_is_answered(bot: Conso
     await ag(bot)
     shown = " ".join((await bot.say("/hilfe protokoll")).split())
     assert "Sie erhalten es automatisch, sobald es veröffentlicht ist." in shown
+
+
+async def test_the_list_counts_the_meetings_it_leaves_out_in_singular_and_plural(
+    bot: ConsoleBot,
+) -> None:
+    await bot.say("::chat ag", "::admin", "/einrichten AG Innenstadt", "::noadmin")
+    await bot.say("/termin Jour fixe | jeden Donnerstag 10 Uhr")
+    # Eleven Thursdays have passed; the list shows ten of them.
+    one_more = await bot.say("::now 2026-06-05T10:00", "/protokolle")
+    assert "… und 1 früheren Termin: /protokolle <Jahr>" in one_more
+    two_more = await bot.say("::now 2026-06-12T10:00", "/protokolle")
+    assert "… und 2 frühere Termine: /protokolle <Jahr>" in two_more
+    await bot.say("/sprache en")
+    assert "… and 2 earlier meetings: /protocols <year>" in await bot.say("/protocols")

@@ -7,8 +7,7 @@ from core.errors import UsageError
 from core.i18n import N_
 from core.input_text import bounded_number
 from core.messages import Reply, bold
-from core.timefmt import format_moment
-from handlers.meetings.texts import find_meeting
+from handlers.meetings.texts import find_meeting, start_text
 from handlers.shared.context import Context
 from handlers.tasks.texts import open_items_top
 from storage import meetings
@@ -47,7 +46,7 @@ async def _show(context: Context, group: WorkingGroup, meeting: Meeting) -> Repl
         "Agenda of {title} (#{number}), {when}:",
         title=bold(meeting.title),
         number=meeting.number,
-        when=format_moment(meeting.starts_at, context.language, group.timezone),
+        when=start_text(context, meeting, group.timezone),
     )
     items = await meetings.agenda(context.session, meeting.id)
     for item in items:

@@ -15,8 +15,7 @@ from core.commands import Command, Permission, Where
 from core.errors import UsageError
 from core.i18n import N_
 from core.messages import Choice, Reply, bold
-from core.timefmt import format_moment
-from handlers.meetings.texts import find_meeting
+from handlers.meetings.texts import find_meeting, start_text
 from handlers.shared.context import Context
 from handlers.shared.numbers import meeting_number
 from storage import meetings
@@ -66,7 +65,7 @@ def _answer(answer: Answer) -> Callable[[Context, str], Awaitable[Reply]]:
             name=context.person.display_name,
             title=bold(meeting.title),
             number=meeting.number,
-            when=format_moment(meeting.starts_at, context.language, group.timezone),
+            when=start_text(context, meeting, group.timezone),
         )
         if reason is not None:
             reply.add(context.t("Reason: {reason}"), reason=reason)
@@ -106,7 +105,7 @@ async def _the_next_meeting(
         reply.add(
             "#{number} {when}: {title}",
             number=item.meeting.number,
-            when=format_moment(item.meeting.starts_at, context.language, group.timezone),
+            when=start_text(context, item.meeting, group.timezone),
             title=bold(item.meeting.title),
         )
     reply.choices.extend(_choices(context, candidates, answer))

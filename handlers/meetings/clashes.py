@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from core.i18n import N_
 from core.messages import Reply, ReplyBuilder
-from core.timefmt import format_moment
 from handlers.meetings.series import extend_series
+from handlers.meetings.texts import start_text
 from handlers.shared.context import Context
 from storage import groups, meetings
 from storage.meetings import UpcomingMeeting
@@ -78,7 +78,7 @@ async def warn_of_clashes(
             group=other.group_name,
             title=other.meeting.title,
             other=other.meeting.number,
-            when=format_moment(other.meeting.starts_at, context.language, other.timezone),
+            when=start_text(context, other.meeting, other.timezone),
         )
     if len(clashes) > MAX_NAMED:
         warning.add(

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from core.i18n import N_
 from core.messages import Reply, bold
-from core.timefmt import format_moment
-from handlers.meetings.texts import where_text
+from handlers.meetings.texts import start_text, where_text
 from handlers.shared.context import Context
 from handlers.shared.time_input import read_period
 from storage import meetings
@@ -52,7 +51,7 @@ async def past_meetings(context: Context, text: str) -> Reply:
         reply.add(
             "#{number} {when}: {title}{group}{state} – {where}",
             number=meeting.number,
-            when=format_moment(meeting.starts_at, context.language, item.timezone),
+            when=start_text(context, meeting, item.timezone),
             title=bold(meeting.title),
             group=f" [{item.group_name}]" if context.is_private else "",
             state=context.t(_CANCELLED) if cancelled else "",

@@ -320,7 +320,11 @@ async def protocols_command(context: Context, args: str) -> Reply:
         reply.add("{line}", line=line + requests_suffix(context, row.open_requests))
     if len(rows) > shown:
         reply.add(
-            context.t("… and {count} earlier meetings: {command}"),
+            context.tn(
+                "… and {count} earlier meeting: {command}",
+                "… and {count} earlier meetings: {command}",
+                len(rows) - shown,
+            ),
             count=len(rows) - shown,
             command=f"{context.command_word('protokolle')} <{context.t(_YEAR)}>",
         )

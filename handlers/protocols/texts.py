@@ -16,7 +16,7 @@ from core.timefmt import format_day, format_moment, format_time
 from documents import protocol as doc
 from documents.protocol_docx import render_docx
 from documents.protocol_pdf import render_pdf
-from handlers.meetings.texts import where_text
+from handlers.meetings.texts import ALL_DAY, start_text, where_text
 from handlers.shared.context import Context
 from handlers.tasks.texts import due_text
 from storage import meetings, protocol_versions, protocols, tasks
@@ -252,7 +252,10 @@ async def build_document(
         meeting_title=meeting.title,
         meeting_number=meeting.number,
         date=format_day(meeting.starts_at.astimezone(ZoneInfo(zone)).date(), language),
-        time=f"{format_time(meeting.starts_at, 'en', zone)}–{format_time(end, language, zone)}",
+        # An all-day meeting has no hours: midnight to midnight would read as a time.
+        time=own.t(ALL_DAY)
+        if meeting.all_day
+        else f"{format_time(meeting.starts_at, 'en', zone)}–{format_time(end, language, zone)}",
         place=where_text(own, meeting),
         chair=await name_of(protocol.chair_id),
         minute_taker=await name_of(protocol.minute_taker_id),
@@ -262,9 +265,7 @@ async def build_document(
         topics=tuple(finished),
         decisions=tuple(decisions),
         action_items=tuple(items),
-        next_meeting=(
-            format_moment(following[0].meeting.starts_at, language, zone) if following else None
-        ),
+        next_meeting=(start_text(own, following[0].meeting, zone) if following else None),
         **await _release(own, group, protocol, version),
         guests=tuple(await protocols.guests(own.session, protocol.id)),
     )

@@ -27,11 +27,13 @@ _ON = {"an", "ein", "on"}
 _OFF = {"aus", "off", "keine", "none"}
 _SAVED = N_("Saved. Settings of {group}:")
 _SETTINGS = N_("Settings of {group}:")
-_REMINDERS_EXAMPLE = N_("reminders 2d,1h")
-_DIGEST_EXAMPLE = N_("digest on|off")
-_PROTOCOL_EXAMPLE = N_("protocol 7")
-_TAGEWERK_EXAMPLE = N_("tagewerk 8")
-_STATE_EXAMPLE = N_("state BY")
+# How each setting is changed, with a value filled in: the arguments as the reader types them.
+_REMINDERS_CHANGE = N_("reminders {offsets}")
+_DIGEST_ON = N_("digest on")
+_DIGEST_OFF = N_("digest off")
+_PROTOCOL_CHANGE = N_("protocol {days}")
+_TAGEWERK_CHANGE = N_("tagewerk {hours}")
+_STATE_CHANGE = N_("state {code}")
 
 
 async def settings_command(context: Context, args: str) -> Reply:
@@ -130,38 +132,56 @@ def _offsets(context: Context, value: str) -> str:
 
 
 def _show(context: Context, group: WorkingGroup, *, changed: bool = False) -> Reply:
+    """Every setting with its current value, and a command that changes it.
+
+    The example in each command is another value than the current one, so that nobody
+    takes the example for what is set, and typing it changes something.
+    """
     offsets = reminders.parse_offsets(group.meeting_reminders)
     reply = context.reply(_SAVED if changed else _SETTINGS, group=bold(group.name))
     reply.add(
-        context.t("Reminders before meetings: {offsets}"),
+        context.t("Reminders before meetings: {offsets} — change: {change}"),
         offsets=", ".join(format_duration_short(timedelta(minutes=m)) for m in offsets)
         or context.t("none"),
+        change=_change(
+            context, _REMINDERS_CHANGE, offsets="1d" if offsets == [2880, 60] else "2d,1h"
+        ),
     )
     reply.add(
-        context.t("Weekly overview for coordinators: {state}"),
+        context.t("Weekly overview for coordinators: {state} — change: {change}"),
         state=context.t("on") if group.digest else context.t("off"),
+        change=_change(context, _DIGEST_OFF if group.digest else _DIGEST_ON),
     )
     reply.add(
-        context.t("Protocols due: {days} days after the meeting ({change})"),
+        context.tn(
+            "Protocols due: {days} day after the meeting — change: {change}",
+            "Protocols due: {days} days after the meeting — change: {change}",
+            group.protocol_days,
+        ),
         days=group.protocol_days,
-        change=f"{context.command_word('einstellungen')} {context.t(_PROTOCOL_EXAMPLE)}",
+        change=_change(context, _PROTOCOL_CHANGE, days=10 if group.protocol_days == 7 else 7),
     )
+    # 7.8 hours is a day of the 39-hour week; written as the reader writes decimals.
+    other_day = "7,8" if context.language == "de" else "7.8"
     reply.add(
-        context.t("One Tagewerk (TW): {hours} h ({change})"),
+        context.t("One Tagewerk (TW): {hours} h — change: {change}"),
         hours=format_minutes(round(group.hours_per_day * 60)),
-        change=f"{context.command_word('einstellungen')} {context.t(_TAGEWERK_EXAMPLE)}",
+        change=_change(
+            context, _TAGEWERK_CHANGE, hours=other_day if group.hours_per_day == 8 else "8"
+        ),
     )
     reply.add(
-        context.t("Public holidays of: {state} ({change})"),
+        context.t("Public holidays of: {state} — change: {change}"),
         state=group_state_name(context.translator, group),
-        change=f"{context.command_word('einstellungen')} {context.t(_STATE_EXAMPLE)}",
-    )
-    reply.add(
-        context.t("Change: {reminders} · {digest}"),
-        reminders=f"{context.command_word('einstellungen')} {context.t(_REMINDERS_EXAMPLE)}",
-        digest=f"{context.command_word('einstellungen')} {context.t(_DIGEST_EXAMPLE)}",
+        change=_change(context, _STATE_CHANGE, code="TH" if group.state == "BY" else "BY"),
     )
     return reply.build()
+
+
+def _change(context: Context, arguments: str, **values: str | int) -> str:
+    """``/einstellungen protokollfrist 7``: the command that sets one value."""
+    filled = context.t(arguments).format(**values)
+    return f"{context.command_word('einstellungen')} {filled}"
 
 
 COMMANDS = [
