@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
+import signal
 import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.app import create_app, freeze_startup_objects
+from bot.app import App, create_app, freeze_startup_objects
 from bot.config import Config, ConfigError, database_url, load_config
-from bot.console import ConsoleAdapter, parse_console_time
-from bot.demo import DEMO_CHAT, fill_demo
+from bot.console import PLATFORM, ConsoleAdapter, parse_console_time
+from bot.console_terminal import Terminal, history_file
+from bot.demo import fill_demo, intro
 from bot.logging_setup import setup_logging
 from bot.matrix.identity_cli import show_identity
 from bot.parse_when_cli import add_parse_when_arguments, run_parse_when
@@ -131,31 +134,60 @@ async def _console(config: Config, files: Path | None, now: str | None, demo: bo
     app = await create_app(config, clock)
     freeze_startup_objects()
     files_dir = files or Path(tempfile.mkdtemp(prefix="agbot-files-"))
-    adapter = ConsoleAdapter(
-        app.router, clock, sys.stdout, files_dir, config.bot.timezone, app.reminders.clock_moved
+    interactive = sys.stdin.isatty()
+    terminal = Terminal(
+        sys.stdin,
+        sys.stdout,
+        interactive=interactive,
+        history=history_file() if interactive else None,
     )
+    adapter = ConsoleAdapter(
+        app.router, clock, terminal, files_dir, config.bot.timezone, app.reminders.clock_moved
+    )
+    loop = asyncio.get_running_loop()
+    # Ctrl-C ends the console like Ctrl-D: after the line being handled, without a trace
+    # (where the event loop has no signal handlers, Ctrl-C stops it as usual).
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGINT, terminal.interrupt)
+    terminal.start()
     try:
         # Reminders due while the bot was down go out now; then on time (or after ::now).
         await app.reminders.start()
         if demo:
-            if await fill_demo(app.sessions, clock):
-                print(
-                    f"[console] demo AG created: ::chat {DEMO_CHAT}, "
-                    "users anna (coordinator), ben …"
-                )
-            else:
-                print("[console] the database already has data; no demo data added")
-        interactive = sys.stdin.isatty()
+            await _fill_demo(app, clock, config.bot.timezone, files_dir, adapter, terminal)
         while True:
-            if interactive:
-                print(f"{adapter.user}@{adapter.chat or 'dm'}> ", end="", flush=True)
-            line = await asyncio.to_thread(sys.stdin.readline)
+            line = await terminal.read_line(f"{adapter.user}@{adapter.chat or 'dm'}> ")
             if not line:
                 break
             await adapter.feed(line)
+        if interactive:
+            terminal.say_goodbye("[console] bye")
     finally:
+        terminal.close()
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGINT)
         await app.close()
     return 0
+
+
+async def _fill_demo(
+    app: App,
+    clock: AdjustableClock,
+    timezone: str,
+    files: Path,
+    console: ConsoleAdapter,
+    terminal: Terminal,
+) -> None:
+    filled = await fill_demo(app, clock, timezone, files)
+    # The demo typed into a console of its own; messages go to this one again.
+    app.router.add_notifier(PLATFORM, console)
+    if not filled:
+        terminal.write("[console] the database already has data; no demo data added\n")
+        return
+    terminal.write("".join(f"{line}\n" for line in intro()))
+    terminal.flush()
+    # What fell due at the time the clock went back to is sent here.
+    await app.reminders.clock_moved()
 
 
 if __name__ == "__main__":

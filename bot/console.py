@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.router import Router
@@ -33,6 +33,14 @@ _MIME_TYPES = {
 }
 
 
+class Output(Protocol):
+    """Where the console prints: a text stream, or the terminal that redraws its prompt."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
 class ConsoleAdapter:
     """Feeds console lines to the router and prints what the bot sends."""
 
@@ -40,7 +48,7 @@ class ConsoleAdapter:
         self,
         router: Router,
         clock: AdjustableClock,
-        out: TextIO,
+        out: Output,
         files_dir: Path,
         timezone: str,
         clock_moved: Callable[[], Awaitable[object]] | None = None,

@@ -73,6 +73,11 @@ class CommandRate:
         self._warned.add(who)
         return Pace.SLOW_DOWN
 
+    def reset(self) -> None:
+        """Start counting afresh, as if nobody had written this minute."""
+        self._seen.clear()
+        self._warned.clear()
+
     def _clean_up(self, now: float) -> None:
         """Forget people who were quiet for a minute, so the table does not grow forever."""
         if now < self._next_cleanup:

@@ -92,6 +92,11 @@ class Router:
     def prefixes(self) -> Mapping[str, str]:
         return self._prefixes
 
+    def reset_pace(self) -> None:
+        """Forget who typed how much this minute (scripted lines such as the demo's)."""
+        self._rate.reset()
+        self._chatter.reset()
+
     def after_commands(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after every command (the reminder engine looks for new work)."""
         self._after_command.append(callback)

@@ -52,3 +52,12 @@ class AdjustableClock:
 
     def set(self, moment: datetime) -> None:
         self._fixed = _as_utc(moment)
+
+    @property
+    def fixed_at(self) -> datetime | None:
+        """Where the clock was set, or None while it runs with the real time."""
+        return self._fixed
+
+    def release(self) -> None:
+        """Run with the real time again (the demo walks the clock and gives it back)."""
+        self._fixed = None

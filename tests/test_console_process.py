@@ -103,6 +103,57 @@ async def test_demo_creates_a_sample_ag(database_url: str) -> None:
     assert "now is coordinator in AG Innenstadt." in out
 
 
+async def test_demo_has_a_year_of_meetings_protocols_tasks_hours_and_a_reminder(
+    database_url: str,
+) -> None:
+    out = console(
+        database_url,
+        "::user anna",
+        "::chat ag-innenstadt",
+        "/termine",
+        "/protokolle",
+        "/aufgaben",
+        "/stunden bericht",
+        "::dm",
+        "/erinnerungen",
+        options=("--demo",),
+    )
+    intro = [line for line in out.splitlines() if line.startswith("[console] ")]
+    # Every user and how to speak as one, every chat and how to get there.
+    users = next(line for line in intro if "::user NAME" in line)
+    for name in ("anna (coordinator)", "frank (coordinator)", "ben", "clara", "deniz", "elif"):
+        assert name in users
+    chats = next(line for line in intro if "chats:" in line)
+    assert "::chat ag-innenstadt" in chats and "::dm" in chats
+    replies = messages(out)
+    upcoming = next(m for m in replies if m.startswith("[ag-innenstadt] Anstehende Termine"))
+    assert upcoming.count("Jour fixe – Präsenz, Rathaus, Raum 2") == 5
+    protocols = next(m for m in replies if m.startswith("[ag-innenstadt] Protokolle der"))
+    assert protocols.count("veröffentlicht am") == 3
+    tasks = next(m for m in replies if m.startswith("[ag-innenstadt] Offene Aufgaben"))
+    assert "davon 1 überfällig" in tasks
+    assert "⚠ #1 Eigentümer der leeren Ladenlokale anschreiben – überfällig seit" in tasks
+    # The second meeting's task was done; the others are open.
+    assert "Mietverträge" not in tasks and "Route für den Quartiersspaziergang" in tasks
+    report = next(m for m in replies if m.startswith("[ag-innenstadt] Stunden der AG Innenstadt"))
+    assert re.search(r"Pilot: .* h von 360:00 h verbraucht", report)
+    assert "Summe: " in report
+    reminders = next(m for m in replies if m.startswith("[dm:anna] "))
+    assert "Wartende Erinnerungen (1)" in reminders
+    assert "Raum für den Jour fixe buchen" in reminders
+
+
+def messages(out: str) -> list[str]:
+    """The messages in console output, each with its continuation lines."""
+    found: list[str] = []
+    for line in out.splitlines():
+        if line.startswith("["):
+            found.append(line)
+        elif found:
+            found[-1] += "\n" + line
+    return found
+
+
 async def test_a_second_run_on_the_same_database_sees_the_same_ags(database_url: str) -> None:
     console(
         database_url,
