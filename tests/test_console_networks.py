@@ -79,6 +79,27 @@ async def test_the_geschaeftsstelle_plans_and_reads_hours_in_an_ag_it_is_not_mem
     assert "• bea: 2:00 h" in out, out
 
 
+async def test_the_geschaeftsstelle_takes_publishes_and_exports_without_being_member(
+    bot: ConsoleBot,
+) -> None:
+    await two_networks(bot)
+    await bot.say("::user bea", "::chat ag-leerstand", "/stunden 2 am 2.3. Recherche")
+    out = await bot.say("::user gesa", "/termin Heute | heute 11 Uhr")
+    number = re.search(r"\(#(\d+)\)", out)
+    assert number, out
+    await bot.say(f"/sitzung start #{number[1]}", "/info Bericht", "/aufgabe Flyer @bea")
+    await bot.say("/sitzung ende", "::now 2026-03-25T13:00:00+01:00")
+    await bot.say(f"/protokoll freigeben {number[1]}")
+    out = await bot.say("/ja")
+    assert "ist veröffentlicht" in out and "file: Protokoll_AG-Leerstand_" in out, out
+    out = await bot.say("/stunden export 2026")
+    assert "file: stunden-ag-leerstand-2026.csv" in out, out
+    out = await bot.say("/streichen #1")
+    assert ONLY_COORDINATORS not in out and "#1" in out, out
+    # Still no member of the AG.
+    assert "gesa" not in await bot.say("/mitglieder")
+
+
 async def test_another_networks_geschaeftsstelle_gets_nothing(bot: ConsoleBot) -> None:
     await two_networks(bot)
     before = await group_rows(bot.app.engine, await group_id(bot, "ag-leerstand"))
@@ -231,6 +252,22 @@ async def test_linked_accounts_keep_the_role(bot: ConsoleBot) -> None:
     assert ONLY_COORDINATORS not in out and "Gemeinsam" in out, out
     out = await bot.say("::chat netz-mitte", "/netzwerk")
     assert "Dazu gehören 3 AGs:" in out and "Geschäftsstelle: gesa-matrix\n" in out, out
+
+
+async def test_linking_two_accounts_of_the_geschaeftsstelle_keeps_one_role(
+    bot: ConsoleBot,
+) -> None:
+    await two_networks(bot)
+    await bot.say("::user gesa-matrix", "::chat netz-mitte", "/netzwerk")
+    await bot.say("::user gesa", "/netzwerk rolle @gesa-matrix geschaeftsstelle")
+    assert len((await network_rows(bot.app.engine))["network_roles"]) == 3
+    code = re.search(r"/verknuepfen ([A-Z0-9]{8})\b", await bot.say("::dm", "/verknuepfen"))
+    assert code
+    await bot.say("::user gesa-matrix", "::dm", f"/verknuepfen {code[1]}", "/ja")
+    roles = (await network_rows(bot.app.engine))["network_roles"]
+    assert len(roles) == 2  # gesa, one person now, in Mitte; otto in Süd
+    out = await bot.say("::user gesa", "::chat netz-mitte", "/netzwerk")
+    assert re.search(r"Geschäftsstelle: gesa(-matrix)?\n", out), out
 
 
 async def test_a_networks_chat_follows_a_new_id_and_leaves_when_the_bot_is_removed(
