@@ -37,7 +37,7 @@ from core.messages import (
 )
 from handlers.conversation.paging import first_page
 from handlers.groups import chat_events
-from handlers.shared.context import BotSettings, Context
+from handlers.shared.context import BotSettings, Context, role_level
 from handlers.shared.permissions import check_allowed
 from handlers.shared.texts import usage_line
 from reminders.notifier import Notifier
@@ -332,7 +332,7 @@ class Router:
             person=person,
             group=group,
             role=role,
-            level=await self._level(session, message, person.id, role),
+            level=await self._level(session, message, person.id, group, role),
             translator=Translator(language),
             clock=self._clock,
             settings=self._settings,
@@ -341,18 +341,21 @@ class Router:
         )
 
     async def _level(
-        self, session: AsyncSession, message: Incoming, person_id: int, role: Role | None
+        self,
+        session: AsyncSession,
+        message: Incoming,
+        person_id: int,
+        group: WorkingGroup | None,
+        role: Role | None,
     ) -> Permission:
         sender = message.sender
         if await self._is_global_admin(session, sender, person_id):
             return Permission.GLOBAL_ADMIN
         if sender.is_chat_admin and not message.chat.is_private:
             return Permission.CHAT_ADMIN
-        if role is Role.COORDINATOR:
-            return Permission.COORDINATOR
-        if role is Role.MEMBER:
-            return Permission.MEMBER
-        return Permission.ANYONE
+        if group is None:
+            return Permission.ANYONE
+        return await role_level(session, group.id, person_id, role)
 
     async def _is_global_admin(self, session: AsyncSession, sender: Sender, person_id: int) -> bool:
         """Whether any account of the person is a configured global admin.

@@ -15,6 +15,7 @@ from handlers.hours import commands as hours
 from handlers.hours import projects
 from handlers.meetings import agenda, attendance, calendar_export
 from handlers.meetings import commands as meetings
+from handlers.networks import commands as network_commands
 from handlers.personal_reminders import commands as personal_reminders
 from handlers.protocols import attendance as protocol_attendance
 from handlers.protocols import commands as protocols
@@ -42,6 +43,7 @@ def build_registry() -> CommandRegistry[Context]:
     modules = (
         help,
         groups,
+        network_commands,
         meetings,
         agenda,
         attendance,

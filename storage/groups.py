@@ -12,6 +12,7 @@ from storage.models import (
     Account,
     ChatBinding,
     Membership,
+    NetworkChat,
     PendingConfirmation,
     Person,
     Role,
@@ -101,11 +102,12 @@ async def move_chat(
     session: AsyncSession, platform: str, old_chat_id: str, new_chat_id: str
 ) -> None:
     """A chat got a new id (Telegram group → supergroup): its binding follows."""
-    await session.execute(
-        update(ChatBinding)
-        .where(ChatBinding.platform == platform, ChatBinding.chat_id == old_chat_id)
-        .values(chat_id=new_chat_id)
-    )
+    for binding in (ChatBinding, NetworkChat):
+        await session.execute(
+            update(binding)
+            .where(binding.platform == platform, binding.chat_id == old_chat_id)
+            .values(chat_id=new_chat_id)
+        )
     await session.execute(
         update(PendingConfirmation)
         .where(

@@ -85,3 +85,21 @@ def person_columns() -> dict[str, set[str]]:
         }
         for table in Base.metadata.sorted_tables
     }
+
+
+NETWORK_TABLES = ("networks", "network_groups", "network_roles", "network_chats")
+
+
+async def network_rows(engine: AsyncEngine, network_id: int | None = None) -> dict[str, set[Row]]:
+    """The rows of the network tables (of one network, if given): who belongs where."""
+    found: dict[str, set[Row]] = {}
+    async with engine.connect() as connection:
+        for name in NETWORK_TABLES:
+            result = await connection.execute(select(Base.metadata.tables[name]))
+            key = "id" if name == "networks" else "network_id"
+            found[name] = {
+                _frozen(dict(row._mapping))
+                for row in result
+                if network_id is None or row._mapping[key] == network_id
+            }
+    return found

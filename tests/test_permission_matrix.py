@@ -9,6 +9,12 @@ their own, such as an answer to an invitation), no file leaves, and outsiders re
 nothing of A outside A's own chat. A new command with ``#N`` in its usage is covered
 without anyone adding it here; a control run by A's coordinator shows that each
 generated form is understood.
+
+AG A belongs to the network Netz A (greta is its Geschäftsstelle), AG B to Netz B, whose
+Geschäftsstelle gina is among the people tried: another network's Geschäftsstelle gets
+nothing in A. The network commands (every command whose usage names a ``<network>``) are
+generated the same way and tried by all of them, and from Netz A's own chat: nothing of
+Netz A changes, nothing of AG A changes, and greta's name reaches nobody outside A's chats.
 """
 
 from __future__ import annotations
@@ -21,7 +27,13 @@ from pathlib import Path
 from core.i18n import Translator
 from handlers import build_registry
 from storage import people
-from tests.group_rows import changes, group_rows, person_columns, references_person
+from tests.group_rows import (
+    changes,
+    group_rows,
+    network_rows,
+    person_columns,
+    references_person,
+)
 from tests.harness import ConsoleBot
 
 SECRET = "GEHEIM"
@@ -52,6 +64,7 @@ ATTACKERS = [
     Attacker("cora", "coordinator of AG B"),
     Attacker("adam", "admin of an unrelated chat", admin_of="elsewhere"),
     Attacker("bea", "plain member of AG A"),
+    Attacker("gina", "Geschäftsstelle of network B"),
 ]
 CHATS = ["::chat ag-a", "::chat ag-b", "::chat elsewhere", "::dm"]
 
@@ -118,6 +131,44 @@ def test_the_forms_cover_every_command_that_takes_a_number() -> None:
     assert len(forms) >= 30
 
 
+def network_forms() -> list[tuple[str, str]]:
+    """(command word, arguments) for every form of every command whose usage names a network.
+
+    Each placeholder is tried with every value of :data:`NETWORK_FILLERS`, and a choice of
+    two words (``office|none``) with each word.
+    """
+    forms: set[tuple[str, str]] = set()
+    for command in build_registry():
+        if "<network>" not in command.usage:
+            continue
+        usages = [command.usage]
+        while any(_CHOICE.search(u) for u in usages):
+            usages = [
+                _CHOICE.sub(lambda m, pick=pick: m[pick], u, count=1)  # type: ignore[misc]
+                for u in usages
+                for pick in (1, 2)
+            ]
+        for usage in usages:
+            tokens = re.findall(r"\[|\]|\||[^\s\[\]|]+", usage)
+            for alternative in _parse(tokens):
+                for words in _expand(alternative):
+                    choices = [NETWORK_FILLERS.get(word, [word]) for word in words]
+                    for filled in itertools.product(*choices):
+                        forms.add((command.name, " ".join(filled)))
+    return sorted(forms)
+
+
+_CHOICE = re.compile(r"([^\s\[\]|]+)\|([^\s\[\]|]+)")
+NETWORK_FILLERS = {
+    "<network>": ["Netz A", "Netz B"],
+    "<group>": ["AG Alpha", "AG Beta"],
+    "<name>": ["AG Neu"],
+    "<code>": ["ABCDEFGH"],
+    "@person": ["@anna", "@mira", "@gina"],
+}
+NETWORK_CHATS = [*CHATS, "::chat netz-a"]
+
+
 # --- the scenario ------------------------------------------------------------------------
 
 
@@ -154,6 +205,30 @@ async def _ag_b(bot: ConsoleBot) -> None:
     await bot.say("::user mira", "/beitreten")
     await bot.say("::user cora", "/termin Jour fixe B | in zwei Wochen 9 Uhr", "/aufgabe B-Aufgabe")
     await bot.say("::user adam", "::chat elsewhere", "::admin", "/hilfe")
+
+
+async def _networks(bot: ConsoleBot) -> None:
+    """Netz A with AG A and greta as its Geschäftsstelle; Netz B with AG B and gina."""
+    await bot.say("::user greta", "::dm", "/hilfe", "::user gina", "/hilfe")
+    await bot.say("::user root", "/netzwerk anlegen Netz A", "/netzwerk anlegen Netz B")
+    for network, group, office in (("A", "Alpha", "greta"), ("B", "Beta", "gina")):
+        await bot.say(
+            f"::chat netz-{network.lower()}",
+            "::admin",
+            f"/einrichten netzwerk Netz {network}",
+            f"/netzwerk aufnehmen AG {group}",
+            f"/netzwerk rolle @{office} geschaeftsstelle",
+            "::noadmin",
+        )
+
+
+async def _network_id(bot: ConsoleBot, name: str) -> int:
+    from storage import networks
+
+    async with bot.app.sessions() as session:
+        network = await networks.find_network(session, name)
+    assert network is not None
+    return network.id
 
 
 async def _numbers_of_a(bot: ConsoleBot) -> list[int]:
@@ -205,6 +280,7 @@ async def test_nobody_changes_or_reads_another_ags_objects_by_number(
 ) -> None:
     await _ag_b(bot)
     await _ag_a_with_objects(bot)
+    await _networks(bot)
     group_a = await _group_id(bot, "ag-a")
     numbers = await _numbers_of_a(bot)
     assert len(numbers) >= 6
@@ -263,6 +339,7 @@ async def test_each_generated_form_is_understood_by_the_ags_coordinator(bot: Con
     """The control: A's coordinator gets no usage error for any form, and many change A."""
     await _ag_b(bot)
     await _ag_a_with_objects(bot)
+    await _networks(bot)
     group_a = await _group_id(bot, "ag-a")
     numbers = await _numbers_of_a(bot)
     await bot.say("::user anna", "::chat ag-a")
@@ -279,6 +356,69 @@ async def test_each_generated_form_is_understood_by_the_ags_coordinator(bot: Con
     assert not misunderstood, "\n".join(misunderstood)
     # Most forms change something when the right person uses them.
     assert changed >= 15, changed
+
+
+def test_the_network_forms_cover_every_network_command() -> None:
+    forms = network_forms()
+    assert {name for name, _ in forms} == {"netzwerk", "einrichten"}
+    for args in (
+        "",
+        "create Netz B",
+        "admit AG Alpha",
+        "release AG Beta",
+        "role @gina office",
+        "role @anna none",
+    ):
+        assert ("netzwerk", args) in forms
+    assert ("einrichten", "network Netz A") in forms
+
+
+async def test_nobody_outside_changes_or_reads_a_network(bot: ConsoleBot) -> None:
+    await _ag_b(bot)
+    await _ag_a_with_objects(bot)
+    await _networks(bot)
+    group_a, network_a = await _group_id(bot, "ag-a"), await _network_id(bot, "Netz A")
+    attackers = [*ATTACKERS, Attacker("anna", "coordinator of AG A, not of the network")]
+    violations: list[str] = []
+    for attacker in attackers:
+        for chat in NETWORK_CHATS:
+            await bot.say(f"::user {attacker.name}", chat)
+            if attacker.admin_of and chat == f"::chat {attacker.admin_of}":
+                await bot.say("::admin")
+            for name, args in network_forms():
+                before = await network_rows(bot.app.engine, network_a)
+                rows_before = await group_rows(bot.app.engine, group_a)
+                out = await bot.say(f"/{name} {args}")
+                where = f"{attacker.role} in {chat}: /{name} {args}"
+                if diff := changes(before, await network_rows(bot.app.engine, network_a)):
+                    violations.append(f"{where} changed {diff}")
+                if diff := changes(rows_before, await group_rows(bot.app.engine, group_a)):
+                    violations.append(f"{where} changed AG A: {diff}")
+                # The Geschäftsstelle's name is shown in Netz A's chats and AG A's chat only.
+                if chat in {"::chat ag-b", "::chat elsewhere", "::dm"} and "greta" in out:
+                    violations.append(f"{where} read greta: {out}")
+    assert not violations, "\n".join(violations[:20])
+
+
+async def test_each_network_form_is_understood_by_the_geschaeftsstelle(bot: ConsoleBot) -> None:
+    """The control: greta gets no usage error in Netz A's chat, and some forms change it."""
+    await _ag_b(bot)
+    await _ag_a_with_objects(bot)
+    await _networks(bot)
+    network_a = await _network_id(bot, "Netz A")
+    await bot.say("::user greta", "::chat netz-a", "::admin")
+    misunderstood, changed = [], 0
+    for name, args in network_forms():
+        before = await network_rows(bot.app.engine, network_a)
+        out = await bot.say(f"/{name} {args}")
+        if USAGE_ERROR.search(out):
+            misunderstood.append(f"/{name} {args}: {out}")
+        if changes(before, await network_rows(bot.app.engine, network_a)):
+            changed += 1
+    assert not misunderstood, "\n".join(misunderstood)
+    # Granting the role to anna, mira and gina (taking it away comes first in the sorted
+    # forms, when they do not have it yet; AG A and Netz B are not greta's to change).
+    assert changed == 3, changed
 
 
 def test_the_usage_lines_read_in_german_too() -> None:

@@ -72,8 +72,8 @@ def test_translator_answers_in_german_and_english() -> None:
 # Placeholders that stand for an AG's full name ("AG Verkehr").
 _AG_PLACEHOLDERS = ("{group}", "{current}", "{target}")
 # "der AG Verkehr", "zur AG Verkehr", "Die AG Verkehr hat …"; or a label: "Budgets 2026 · AG
-# Verkehr", "Stundeneintrag #3 (AG Verkehr)", "AG: AG Verkehr".
-_ARTICLE_BEFORE = re.compile(r"(?:\b(?:der|die|Der|Die|zur) |· |\(|: )$")
+# Verkehr", "Stundeneintrag #3 (AG Verkehr)", "AG: AG Verkehr", a list item "• AG Verkehr".
+_ARTICLE_BEFORE = re.compile(r"(?:\b(?:der|die|Der|Die|zur) |· |• |\(|: )$")
 
 
 def test_an_ag_name_in_german_stands_with_its_article() -> None:

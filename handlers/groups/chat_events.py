@@ -15,7 +15,7 @@ from core.commands import CommandRegistry
 from core.i18n import Translator
 from core.messages import ChatRef, Reply, ReplyBuilder, bold, fmt
 from handlers.shared.context import Context
-from storage import groups
+from storage import groups, networks
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ async def bot_joined(
 ) -> Reply:
     """The bot was added to a group: introduce itself, or greet the AG back."""
     group = await groups.set_binding_active(session, chat.platform, chat.chat_id, True)
+    await networks.set_chat_active(session, chat.platform, chat.chat_id, True)
     translator = Translator(group.language if group else default_language)
     language = translator.language
     if group is not None:
@@ -69,6 +70,8 @@ async def bot_removed(
 ) -> list[PrivateNotice]:
     """The bot was removed from a group: the binding becomes inactive, coordinators learn it."""
     group = await groups.set_binding_active(session, chat.platform, chat.chat_id, False)
+    # A network's chat is kept for its history too, and no longer listed as one of its chats.
+    await networks.set_chat_active(session, chat.platform, chat.chat_id, False)
     if group is None:
         return []
     notices = []

@@ -12,13 +12,14 @@ from core.input_text import bounded_number
 from core.messages import ChatRef, Delivery, Reply, Span, bold, code, join_spans, mention
 from handlers.groups.codes import one_time_code
 from handlers.groups.names import ag_name
+from handlers.networks.commands import SETUP_WORDS, bind_chat_to_network
 from handlers.shared.context import Context
 from handlers.shared.mentions import resolve_member
 from handlers.shared.questions import ask_yes_no
 from handlers.shared.states import group_state_name
 from handlers.shared.texts import PLATFORM_NAMES, role_name
 from handlers.tasks.leaving import release_tasks, unassigned_lines
-from storage import binding_requests, groups, people, reminders
+from storage import binding_requests, groups, networks, people, reminders
 from storage.models import Role, WorkingGroup
 
 MAX_NAME_LENGTH = 100
@@ -44,9 +45,19 @@ async def setup_command(context: Context, args: str) -> Reply:
     words = args.split()
     if len(words) == 2 and normalize_word(words[0]) in _CONFIRM_WORDS:
         return await _confirm_binding(context, words[1])
+    if len(words) >= 2 and normalize_word(words[0]) in SETUP_WORDS:
+        return await bind_chat_to_network(context, " ".join(words[1:]))
     if not words:
         raise UsageError()
     name = ag_name(" ".join(words))
+    chat = context.message.chat
+    network = await networks.network_for_chat(context.session, chat.platform, chat.chat_id)
+    if network is not None:
+        # A chat is either an AG's or a network's: a circular must not reach it twice.
+        raise context.refuse(
+            "This chat belongs to the network {network}; an AG needs a chat of its own.",
+            network=network.name,
+        )
     if len(name) > MAX_NAME_LENGTH:
         raise context.refuse(
             "The name is too long (at most {limit} characters).", limit=MAX_NAME_LENGTH
@@ -73,7 +84,6 @@ async def setup_command(context: Context, args: str) -> Reply:
         await groups.add_member(
             context.session, target.id, context.person.id, Role.COORDINATOR, context.now()
         )
-    chat = context.message.chat
     await groups.bind_chat(
         context.session,
         target,
@@ -388,14 +398,16 @@ COMMANDS = [
     Command(
         name="einrichten",
         alias="setup",
-        usage=N_("<name> | confirm <code>"),
-        summary=N_("Binds this group chat to an AG, creating the AG if needed."),
+        usage=N_("<name> | network <network> | confirm <code>"),
+        summary=N_("Binds this group chat to an AG, creating the AG if needed, or to a network."),
         details=N_(
             "Chat admins create a new AG; the person who creates it becomes its first "
             "coordinator. A chat joins an AG that exists only with its coordinators: they "
             "either send the command themselves, or confirm the code it answers with in one "
             "of the AG's chats. One AG may have several chats, also on different messengers. "
-            "Moving a chat to another AG asks for confirmation."
+            "Moving a chat to another AG asks for confirmation. With the word network, the "
+            "chat belongs to a network of AGs itself (a chat admin of its Geschäftsstelle, or "
+            "a global admin)."
         ),
         handler=setup_command,
         permission=Permission.CHAT_ADMIN,

@@ -12,7 +12,7 @@ from core.commands import Command, CommandRegistry, Permission
 from core.errors import Refusal
 from core.i18n import Translator
 from core.messages import Incoming, PersonRef, ReplyBuilder, Value, fmt
-from storage import groups, people
+from storage import groups, networks, people
 from storage.models import Person, Role, WorkingGroup
 
 
@@ -37,6 +37,23 @@ class BotSettings:
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+
+async def role_level(
+    session: AsyncSession, group_id: int, person_id: int, role: Role | None
+) -> Permission:
+    """What a person's place in the AG ``group_id`` lets them do (chat admins aside).
+
+    The one place where the Geschäftsstelle of the AG's network gets a coordinator's
+    rights without being a member; the router's level in a chat and
+    :meth:`Context.level_in` both come from here. Another network's Geschäftsstelle gets
+    nothing: the check joins through the AG's own network.
+    """
+    if role is Role.COORDINATOR:
+        return Permission.COORDINATOR
+    if await networks.is_office_of_group(session, group_id, person_id):
+        return Permission.COORDINATOR
+    return Permission.MEMBER if role is Role.MEMBER else Permission.ANYONE
 
 
 @dataclass
@@ -118,9 +135,7 @@ class Context:
         if not self.is_private and self.group is not None and self.group.id == group_id:
             return self.level
         role = await groups.role_in(self.session, group_id, self.person.id)
-        if role is Role.COORDINATOR:
-            return Permission.COORDINATOR
-        return Permission.MEMBER if role is Role.MEMBER else Permission.ANYONE
+        return await role_level(self.session, group_id, self.person.id, role)
 
     def without_mentions(self, args: str) -> str:
         """The arguments with every mention of the message taken out."""

@@ -12,7 +12,7 @@ from core.commands import Permission
 from core.errors import Refusal
 from core.messages import Choice, bold
 from handlers.shared.context import Context
-from storage import groups
+from storage import groups, networks
 from storage.groups import name_key
 from storage.models import WorkingGroup
 
@@ -52,10 +52,19 @@ async def group_for(
 
 
 async def own_groups(context: Context) -> list[WorkingGroup]:
-    """The AGs the person belongs to (every AG for a global admin), by name."""
+    """The AGs the person belongs to (every AG for a global admin), by name.
+
+    The Geschäftsstelle of a network acts in its AGs without being a member: they count too.
+    """
     if context.level >= Permission.GLOBAL_ADMIN:
         return await groups.all_groups(context.session)
-    return [group for group, _ in await groups.groups_of_person(context.session, context.person.id)]
+    own = {
+        group.id: group
+        for group, _ in await groups.groups_of_person(context.session, context.person.id)
+    }
+    for group in await networks.groups_of_office(context.session, context.person.id):
+        own.setdefault(group.id, group)
+    return sorted(own.values(), key=lambda group: group.name_key)
 
 
 def named_group(candidates: list[WorkingGroup], args: str) -> tuple[WorkingGroup, str] | None:

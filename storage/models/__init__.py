@@ -4,7 +4,7 @@ All times are stored in UTC. Later features add tables that point at
 ``persons.id`` and ``working_groups.id``; merging persons (account linking)
 follows every foreign key to ``persons`` automatically.
 
-One module per area (people, groups, meetings, tasks, reminders, hours, protocols, and the
+One module per area (people, groups, networks, meetings, tasks, reminders, hours, protocols, and the
 state between messages in ``conversation``); a new table goes into the module of its area
 and is exported here, so that ``from storage.models import Meeting`` works everywhere and
 Alembic sees every table.
@@ -40,6 +40,7 @@ from storage.models.meetings import (
     MeetingStatus,
     Rsvp,
 )
+from storage.models.networks import Network, NetworkChat, NetworkGroup, NetworkMember, NetworkRole
 from storage.models.people import Account, Person
 from storage.models.protocols import (
     Protocol,
@@ -84,6 +85,11 @@ __all__ = [
     "MeetingSeries",
     "MeetingStatus",
     "Membership",
+    "Network",
+    "NetworkChat",
+    "NetworkGroup",
+    "NetworkMember",
+    "NetworkRole",
     "PendingConfirmation",
     "PendingFile",
     "Person",

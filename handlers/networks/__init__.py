@@ -1,0 +1,1 @@
+"""Networks of AGs: /netzwerk and binding a chat to a network with /einrichten netzwerk."""
