@@ -4,6 +4,8 @@ A person row exists only for someone who used the bot: sent a command or answere
 button (which sends a command); a mention resolves only people stored that way. Plain chat
 in an AG's group stores nobody new; the bot still learns name changes of people it already
 knows. Migration 0019 removes the people stored earlier only because they chatted.
+``/datenschutz`` (``/privacy``) says what is stored, why, who sees it, how long, and
+whom to ask.
 """
 
 from __future__ import annotations
@@ -278,3 +280,54 @@ async def test_the_migration_sees_every_foreign_key_to_persons(database_url: str
         if key.column.table.name == "persons"
     }
     assert found == declared
+
+
+# --- /datenschutz ------------------------------------------------------------
+
+
+async def test_the_privacy_notice_in_german(bot: ConsoleBot) -> None:
+    await ag(bot)
+    out = await bot.say("/datenschutz")
+    assert "Datenschutz: was ich über Sie speichere" in out
+    for said in (
+        "Benutzernamen",
+        "Mitgliedschaft und Rolle",
+        "Antworten auf Einladungen",
+        "Anwesenheit",
+        "Aufgaben",
+        "Stunden",
+        "Erinnerungen",
+        "Einträge in Protokollen",
+        "Wozu:",
+        "Ihre Stunden sehen Sie und die Koordination der AG",
+        "Telegram sieht die Nachrichten seiner Gruppen",
+        "Mit /austreten endet Ihre Mitgliedschaft",
+        "sind in Arbeit",
+        "Geschäftsstelle",
+    ):
+        assert said in out, said
+    # No command is promised that does not exist yet.
+    assert "/meinedaten" not in out and "/datenloeschen" not in out
+    assert out == (await bot.say("::dm", "/datenschutz")).replace("[dm:you]", "[ag]")
+
+
+async def test_the_privacy_notice_in_english(bot: ConsoleBot) -> None:
+    out = await bot.say("::dm", "/sprache en", "/privacy")
+    assert "Privacy: what I store about you" in out
+    assert "Your hours are seen by you and the AG's coordinators" in out
+    assert "With /leave your membership ends" in out
+    assert "office (Geschäftsstelle)" in out
+    assert "Datenschutz" not in out.replace("(Geschäftsstelle)", "")
+
+
+async def test_start_and_joining_point_to_the_notice(bot: ConsoleBot) -> None:
+    await ag(bot)
+    out = await bot.say("::user ben", "::dm", "/start")
+    assert "Was ich über Sie speichere und wer es sieht: /datenschutz" in out
+    out = await bot.say("::chat ag", "/beitreten")
+    assert "Willkommen" in out
+    assert "Was ich über Sie speichere und wer es sieht: /datenschutz" in out
+    assert "/datenschutz" not in await bot.say("/beitreten")
+    out = await bot.say("::user cara", "::dm", "/sprache en", "/start")
+    assert "What I store about you and who sees it: /privacy" in out
+    assert "/privacy – What I store about you" in await bot.say("/help")
