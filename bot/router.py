@@ -248,13 +248,13 @@ class Router:
 
         ``continuing``: ``args`` is the person's answer in an open dialogue of ``command``.
         """
+        if command is None:
+            return await self._unknown(message, word)
         translator = Translator(self._settings.language)
         try:
             async with self._sessions() as session, session.begin():
                 context = await self._context(session, message)
                 translator = context.translator
-                if command is None:
-                    return self._unknown(context, word)
                 context.command = command
                 check_allowed(context, command, args)
                 handler = command.dialogue if continuing and command.dialogue else command.handler
@@ -371,18 +371,35 @@ class Router:
         accounts = (await people.accounts_of(session, [person_id]))[person_id]
         return any(f"{a.platform}:{a.account_id}" in admins for a in accounts)
 
-    def _unknown(self, context: Context, word: str) -> Reply:
-        help_word = context.command_word("hilfe")
-        suggestion = self._registry.suggestion(word, context.language)
+    async def _unknown(self, message: Incoming, word: str) -> Reply:
+        """The answer to a command word the bot does not have; reads, never writes.
+
+        No command ran, so the sender is not stored (data minimisation): ``/shrug`` or a
+        path typed into a group is chat, not use of the bot.
+        """
+        async with self._sessions() as session:
+            language = await _chat_language(session, message) or self._settings.language
+        translator = Translator(language)
+        prefix = self._prefix(message.chat.platform)
+        help_word = _word(self._registry, "hilfe", language, prefix)
+        suggestion = self._registry.suggestion(word, language)
         if suggestion is not None:
-            return context.reply(
-                "Unknown command /{word}. Did you mean {suggestion}? All commands: {help}",
-                word=word,
-                suggestion=f"{context.prefix}{suggestion}",
-                help=help_word,
+            return ReplyBuilder(
+                lines=fmt(
+                    translator.t(
+                        "Unknown command /{word}. Did you mean {suggestion}? All commands: {help}"
+                    ),
+                    word=word,
+                    suggestion=f"{prefix}{suggestion}",
+                    help=help_word,
+                )
             ).build()
-        return context.reply(
-            "Unknown command /{word}. All commands: {help}", word=word, help=help_word
+        return ReplyBuilder(
+            lines=fmt(
+                translator.t("Unknown command /{word}. All commands: {help}"),
+                word=word,
+                help=help_word,
+            )
         ).build()
 
     def _usage(
@@ -438,10 +455,11 @@ class Router:
             await people.set_reachable_privately(session, platform, account_id, reachable)
 
     async def _observe(self, message: Incoming) -> Reply | None:
-        """A message that is no command: an answer in a dialogue, or chat to learn from.
+        """A message that is no command: an answer in a dialogue, or chat.
 
-        Learning every sender is what makes ``@name`` mentions of quiet members resolvable;
-        in a private chat the bot points to its help.
+        Chat stores nobody new (data minimisation, docs/DATENSCHUTZ.md): only people the
+        bot knows from a command have their name changes learned, so that mentions and
+        lists show the names they use now. In a private chat the bot points to its help.
         """
         if message.text.strip():
             command = await self._dialogue_command(message)
@@ -452,22 +470,20 @@ class Router:
                 await self._after(reply)
                 return reply
         async with self._sessions() as session, session.begin():
-            person = await people.person_for_account(
+            person = await people.learn_known_account(
                 session, _seen(message), self._clock.now(), wrote_privately=message.chat.is_private
             )
-            language = person.language
+            language = person.language if person is not None else None
         if message.chat.is_private and message.text.strip():
             translator = Translator(language or self._settings.language)
             return self._not_a_command(translator, self._prefix(message.chat.platform))
         return None
 
     def _not_a_command(self, translator: Translator, prefix: str) -> Reply:
-        help_command = self._registry.find("hilfe")
-        word = help_command.word(translator.language) if help_command else "hilfe"
         return ReplyBuilder(
             lines=fmt(
                 translator.t("I only understand commands. Send {help} for the list."),
-                help=f"{prefix}{word}",
+                help=_word(self._registry, "hilfe", translator.language, prefix),
             )
         ).build()
 
@@ -481,6 +497,12 @@ async def _chat_language(session: AsyncSession, message: Incoming) -> str | None
         return person.language if person else None
     group = await groups.group_for_chat(session, message.chat.platform, message.chat.chat_id)
     return group.language if group else None
+
+
+def _word(registry: CommandRegistry[Context], name: str, language: str, prefix: str) -> str:
+    """``/name`` of a registered command in ``language`` (``!name`` on Matrix)."""
+    command = registry.find(name)
+    return f"{prefix}{command.word(language) if command else name}"
 
 
 def _seen(message: Incoming) -> people.SeenAccount:

@@ -8,7 +8,7 @@ What all capabilities share lives in ``handlers.shared``.
 from __future__ import annotations
 
 from core.commands import CommandRegistry, Synonym
-from handlers.conversation import confirmations, files, help, paging
+from handlers.conversation import confirmations, files, help, paging, privacy
 from handlers.groups import commands as groups
 from handlers.groups import linking
 from handlers.hours import commands as hours
@@ -62,6 +62,7 @@ def build_registry() -> CommandRegistry[Context]:
         linking,
         files,
         paging,
+        privacy,
     )
     for module in (*modules, confirmations):
         for command in module.COMMANDS:

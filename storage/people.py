@@ -43,7 +43,10 @@ async def person_for_account(
     *,
     wrote_privately: bool = False,
 ) -> Person:
-    """The person behind an account, created on first contact; learns name changes.
+    """The person behind an account, created on their first command; learns name changes.
+
+    Only the router calls this, for a command (a button press is one too). Plain chat
+    goes through :func:`learn_known_account`, which never creates anybody.
 
     ``wrote_privately``: the message came from a private chat, so the bot can write
     to this account privately from now on.
@@ -73,6 +76,33 @@ async def person_for_account(
         await session.flush()
         return person
     account, person = row
+    _learn(account, person, seen, now, wrote_privately)
+    return person
+
+
+async def learn_known_account(
+    session: AsyncSession, seen: SeenAccount, now: datetime, *, wrote_privately: bool = False
+) -> Person | None:
+    """The person behind an account the bot already knows, with name changes learned.
+
+    For messages that are no command: they never create a person (data minimisation,
+    docs/DATENSCHUTZ.md), they only keep the names of known people up to date.
+    """
+    row = (
+        await session.execute(
+            _ACCOUNT_WITH_PERSON, {"platform": seen.platform, "account_id": seen.account_id}
+        )
+    ).first()
+    if row is None:
+        return None
+    account, person = row
+    _learn(account, person, seen, now, wrote_privately)
+    return person
+
+
+def _learn(
+    account: Account, person: Person, seen: SeenAccount, now: datetime, wrote_privately: bool
+) -> None:
     if wrote_privately and not account.reachable_privately:
         account.reachable_privately = True
     # Only write when something changed: most messages come from known, unchanged accounts.
@@ -83,7 +113,6 @@ async def person_for_account(
         account.last_seen_at = now
         if person.display_name != seen.display_name:
             person.rename(seen.display_name)
-    return person
 
 
 async def set_reachable_privately(

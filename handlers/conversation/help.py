@@ -7,7 +7,7 @@ from core.errors import UsageError
 from core.i18n import N_
 from core.messages import Reply, bold
 from handlers.shared.context import Context
-from handlers.shared.texts import permission_name, usage_line
+from handlers.shared.texts import PRIVACY_POINTER, permission_name, usage_line
 
 _WHERE_NAMES = {
     Where.ANYWHERE: N_("in group chats and in private chats"),
@@ -88,6 +88,7 @@ async def start_command(context: Context, args: str) -> Reply:
         "deadlines, record hours against budgets, and take and send the protocols.",
         name=context.person.display_name,
     )
+    greeting.add(context.t(PRIVACY_POINTER), privacy=context.command_word("datenschutz"))
     help_reply = await help_command(context, "")
     greeting.blank()
     greeting.lines.extend(help_reply.lines)

@@ -17,7 +17,7 @@ from handlers.shared.context import Context
 from handlers.shared.mentions import resolve_member
 from handlers.shared.questions import ask_yes_no
 from handlers.shared.states import group_state_name
-from handlers.shared.texts import PLATFORM_NAMES, role_name
+from handlers.shared.texts import PLATFORM_NAMES, PRIVACY_POINTER, role_name
 from handlers.tasks.leaving import release_tasks, unassigned_lines
 from storage import binding_requests, groups, networks, people, reminders
 from storage.models import Role, WorkingGroup
@@ -269,9 +269,13 @@ async def join_command(context: Context, args: str) -> Reply:
     await groups.add_member(
         context.session, group.id, context.person.id, Role.MEMBER, context.now()
     )
-    return context.reply(
-        "Welcome to {group}, {name}!", group=bold(group.name), name=context.person.display_name
-    ).build()
+    return (
+        context.reply(
+            "Welcome to {group}, {name}!", group=bold(group.name), name=context.person.display_name
+        )
+        .add(context.t(PRIVACY_POINTER), privacy=context.command_word("datenschutz"))
+        .build()
+    )
 
 
 async def leave_command(context: Context, args: str) -> Reply:

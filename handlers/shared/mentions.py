@@ -26,7 +26,8 @@ async def resolve_person(context: Context, mentioned: Mention) -> Person:
         candidates = await people.find_members_by_name(session, context.group.id, name)
     if not candidates:
         raise context.refuse(
-            "I do not know {mention}. They have to write to me once, e.g. {join} in this chat.",
+            "I do not know {mention}. They have to send me a command once, "
+            "e.g. {join} in this chat.",
             mention=mentioned.text,
             join=context.command_word("beitreten"),
         )

@@ -1,4 +1,4 @@
-"""Shared wording: names of roles and permissions, usage lines of commands."""
+"""Shared wording: names of roles and permissions, usage lines of commands, pointers."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ _PERMISSION_NAMES = {
 
 # Messengers by their platform key, as people call them.
 PLATFORM_NAMES = {"telegram": "Telegram", "matrix": "Matrix", "console": N_("console")}
+
+# The line /start and /beitreten show, pointing to /datenschutz.
+PRIVACY_POINTER = N_("What I store about you and who sees it: {privacy}")
 
 _ROLE_NAMES = {
     Role.MEMBER: N_("member"),
