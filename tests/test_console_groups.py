@@ -188,7 +188,7 @@ async def test_group_shows_name_chats_members_coordinators_and_settings(bot: Con
     assert "Chats: console: ag-wf" in out
     assert "2 members" in out
     assert "Coordinators: you" in out
-    assert "language en" in out and "Europe/Berlin" in out
+    assert "language English" in out and "Europe/Berlin" in out
 
 
 async def test_group_in_a_private_chat_lists_only_own_ags(bot: ConsoleBot) -> None:
@@ -457,7 +457,9 @@ async def test_the_state_sets_whose_public_holidays_apply(bot: ConsoleBot) -> No
 
     out = await bot.say("/einstellungen bundesland BY")
     assert "Feiertage von: Bayern" in out
-    assert "Bundesland Bayern," in await bot.say("/ag")
+    overview = await bot.say("/ag")
+    assert "Einstellungen: Sprache Deutsch, Zeitzone Europe/Berlin, Bundesland Bayern," in overview
+    assert "ein Tagewerk (TW) = 8 Stunden" in overview
     assert "Fronleichnam, gesetzlicher Feiertag" in await bot.say(
         "/termin Sitzung | 4.6.2026 14 Uhr"
     )
@@ -529,7 +531,8 @@ async def test_the_settings_show_the_current_values_and_how_to_change_each(
         "Feiertage von: Bayern — ändern: /einstellungen bundesland TH",
     ):
         assert line in changed and line in shown, shown
-    assert "Bundesland Bayern," in await bot.say("/ag")
+    overview = await bot.say("/ag")
+    assert "Bundesland Bayern, ein Tagewerk (TW) = 7,8 Stunden" in overview
 
     off = await bot.say("/einstellungen erinnerungen aus")
     assert "Erinnerungen vor Terminen: keine — ändern: /einstellungen erinnerungen 2d,1h" in off

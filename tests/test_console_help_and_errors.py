@@ -213,7 +213,7 @@ async def test_wrong_arguments_get_the_usage_line(
     assert usage in out
     out = await bot.say("::noadmin", "/members")
     assert "• ben – member" in out
-    assert "language en" in await bot.say("/group")
+    assert "language English" in await bot.say("/group")
 
 
 async def test_help_for_an_unknown_command_says_so(bot: ConsoleBot) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+from babel.numbers import format_decimal
+
 from core.commands import Command, Permission, Where, normalize_word
 from core.errors import UsageError
 from core.i18n import N_
@@ -17,7 +19,7 @@ from handlers.shared.context import Context
 from handlers.shared.mentions import resolve_member
 from handlers.shared.questions import ask_yes_no
 from handlers.shared.states import group_state_name
-from handlers.shared.texts import PLATFORM_NAMES, PRIVACY_POINTER, role_name
+from handlers.shared.texts import LANGUAGE_NAMES, PLATFORM_NAMES, PRIVACY_POINTER, role_name
 from handlers.tasks.leaving import release_tasks, unassigned_lines
 from storage import binding_requests, groups, networks, people, reminders
 from storage.models import Role, WorkingGroup
@@ -239,10 +241,10 @@ async def group_command(context: Context, args: str) -> Reply:
             "Settings: language {language}, time zone {timezone}, state {state}, "
             "one person-day (TW) = {hours} hours"
         ),
-        language=group.language,
+        language=context.t(LANGUAGE_NAMES.get(group.language, group.language)),
         timezone=group.timezone,
         state=group_state_name(context.translator, group),
-        hours=f"{group.hours_per_day:g}",
+        hours=format_decimal(group.hours_per_day, locale=context.language),
     )
     return reply.build()
 

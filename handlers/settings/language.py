@@ -7,6 +7,7 @@ from core.errors import UsageError
 from core.i18n import N_, Translator
 from core.messages import Reply, ReplyBuilder, fmt
 from handlers.shared.context import Context
+from handlers.shared.texts import LANGUAGE_NAMES
 from storage import people
 
 _LANGUAGE_WORDS = {
@@ -17,7 +18,6 @@ _LANGUAGE_WORDS = {
     "englisch": "en",
     "english": "en",
 }
-_LANGUAGE_NAMES = {"de": N_("German"), "en": N_("English")}
 
 
 async def language_command(context: Context, args: str) -> Reply:
@@ -25,7 +25,7 @@ async def language_command(context: Context, args: str) -> Reply:
     if not words:
         return context.reply(
             "Current language: {language}. Change it with {usage}.",
-            language=context.t(_LANGUAGE_NAMES[context.language]),
+            language=context.t(LANGUAGE_NAMES[context.language]),
             usage=f"{context.command_word('sprache')} de|en",
         ).build()
     if len(words) != 1 or words[0] not in _LANGUAGE_WORDS:
@@ -46,7 +46,7 @@ async def language_command(context: Context, args: str) -> Reply:
         group.language = language
         template = N_("I will answer in {language} in the chats of {group} from now on.")
         where = group.name
-    values = {"language": translator.t(_LANGUAGE_NAMES[language])}
+    values = {"language": translator.t(LANGUAGE_NAMES[language])}
     if where is not None:
         values["group"] = where
     return ReplyBuilder(lines=fmt(translator.t(template), **values)).build()

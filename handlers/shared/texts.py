@@ -22,6 +22,9 @@ PLATFORM_NAMES = {"telegram": "Telegram", "matrix": "Matrix", "console": N_("con
 # The line /start and /beitreten show, pointing to /datenschutz.
 PRIVACY_POINTER = N_("What I store about you and who sees it: {privacy}")
 
+# The languages of the replies, by their code.
+LANGUAGE_NAMES = {"de": N_("German"), "en": N_("English")}
+
 _ROLE_NAMES = {
     Role.MEMBER: N_("member"),
     Role.COORDINATOR: N_("coordinator"),
