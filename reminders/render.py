@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import N_, Translator
 from core.messages import ChatRef, Choice, bold, mention
-from core.timefmt import format_moment
+from core.timefmt import format_day, format_moment
 from handlers.meetings.texts import answer_choices, meeting_lines
 from handlers.shared.context import Context
 from handlers.tasks.texts import done_choice, due_text
@@ -100,6 +100,19 @@ def _minutes_until(moment: datetime, now: datetime, timezone: str) -> int:
     return math.ceil(gap.total_seconds() / 60)
 
 
+_ALL_DAY_TEXTS = {
+    0: N_("🔔 Reminder: {title} (#{number}) is today, all day."),
+    1: N_("🔔 Reminder: {title} (#{number}) is tomorrow, all day."),
+}
+_ALL_DAY_LATER = N_("🔔 Reminder: {title} (#{number}) is on {day}, all day.")
+
+
+def _days_until(moment: datetime, now: datetime, timezone: str) -> int:
+    """Calendar days from today until ``moment``'s day in the AG's time zone."""
+    zone = ZoneInfo(timezone)
+    return (moment.astimezone(zone).date() - now.astimezone(zone).date()).days
+
+
 async def _meeting(
     session: AsyncSession, env: RenderEnvironment, row: Reminder
 ) -> Rendered | Withdrawn | None:
@@ -107,23 +120,37 @@ async def _meeting(
     if meeting is None or meeting.status is not MeetingStatus.SCHEDULED:
         return None
     now = env.clock.now()
-    if meeting.starts_at <= now:
+    group = await session.get(WorkingGroup, meeting.group_id)
+    assert group is not None and row.chat_platform is not None and row.chat_id is not None
+    # An all-day meeting is still ahead on its own day; a timed one until it begins.
+    days_ahead = _days_until(meeting.starts_at, now, group.timezone)
+    if (days_ahead < 0) if meeting.all_day else (meeting.starts_at <= now):
         log.info(
             "reminder %s withdrawn: meeting %s began before it could go out", row.id, meeting.id
         )
         return Withdrawn(TOO_LATE)
-    group = await session.get(WorkingGroup, meeting.group_id)
-    assert group is not None and row.chat_platform is not None and row.chat_id is not None
     chat = ChatRef(row.chat_platform, row.chat_id, False)
     context = bot_context(session, env, chat, group, None)
     reply = reply_for(context, env, row, group.timezone)
-    reply.add(
-        context.t("🔔 Reminder: {title} (#{number}) begins in {time}."),
-        title=bold(meeting.title),
-        number=meeting.number,
-        # From now, not the planned offset: a late 24-hour reminder may go out an hour before.
-        time=until_text(context.translator, _minutes_until(meeting.starts_at, now, group.timezone)),
-    )
+    if meeting.all_day:
+        reply.add(
+            context.t(_ALL_DAY_TEXTS.get(days_ahead, _ALL_DAY_LATER)),
+            title=bold(meeting.title),
+            number=meeting.number,
+            day=format_day(
+                meeting.starts_at.astimezone(ZoneInfo(group.timezone)).date(), context.language
+            ),
+        )
+    else:
+        reply.add(
+            context.t("🔔 Reminder: {title} (#{number}) begins in {time}."),
+            title=bold(meeting.title),
+            number=meeting.number,
+            # From now, not the planned offset: a late 24-hour reminder may go out an hour before.
+            time=until_text(
+                context.translator, _minutes_until(meeting.starts_at, now, group.timezone)
+            ),
+        )
     await meeting_lines(context, group, meeting, reply)
     reply.choices.extend(answer_choices(context, meeting))
     return Rendered(Outgoing(chat.platform, reply.build(), chat=chat))

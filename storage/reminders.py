@@ -165,6 +165,19 @@ def reminder_time(starts_at: datetime, offset_minutes: int, timezone: str) -> da
     return local.replace(tzinfo=zone).astimezone(UTC)
 
 
+# An all-day meeting has no hour to count back from: its reminders go out in the morning.
+ALL_DAY_REMINDER_HOUR = 8
+
+
+def all_day_reminder_time(starts_at: datetime, offset_minutes: int, timezone: str) -> datetime:
+    """08:00 on the day ``offset_minutes`` reaches back to, in whole days: 24 hours before an
+    all-day meeting is the morning of the day before, 1 hour before the morning of the day."""
+    zone = ZoneInfo(timezone)
+    day = starts_at.astimezone(zone).date() - timedelta(days=offset_minutes // 1440)
+    local = datetime.combine(day, time(ALL_DAY_REMINDER_HOUR), tzinfo=zone)
+    return local.astimezone(UTC)
+
+
 async def sync_meeting(
     session: AsyncSession, meeting: Meeting, now: datetime, horizon: timedelta
 ) -> None:
@@ -180,8 +193,15 @@ async def sync_meeting(
         )
         start = meeting.starts_at.astimezone(UTC).strftime("%Y%m%dT%H%M")
         for binding_id, platform, chat_id in chats:
+            dues: set[datetime] = set()
             for offset in parse_offsets(group.meeting_reminders):
-                due = reminder_time(meeting.starts_at, offset, group.timezone)
+                if meeting.all_day:
+                    due = all_day_reminder_time(meeting.starts_at, offset, group.timezone)
+                else:
+                    due = reminder_time(meeting.starts_at, offset, group.timezone)
+                if due in dues:
+                    continue  # "2h,1h" before an all-day meeting: one morning reminder
+                dues.add(due)
                 planned.append(
                     PlannedReminder(
                         key=f"meeting:{meeting.id}:{start}:{offset}:{binding_id}",

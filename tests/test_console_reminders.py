@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sqlalchemy import select
+
 from core.messages import ChatRef, Reply
 from reminders.notifier import DeliveryFailed
 from storage import groups, people
+from storage.models import Reminder, ReminderKind, ReminderStatus
 from tests.harness import ConsoleBot
 
 
@@ -53,6 +56,33 @@ async def test_meeting_reminders_come_at_24_hours_and_1_hour_and_not_before(
     hour_before = messages(await bot.say("::now 2026-03-27T13:00"))
     assert len(hour_before) == 1 and "beginnt in 1 Stunde" in hour_before[0]
     assert "Erinnerung" not in await bot.say("::now 2026-03-27T15:00")  # nothing twice
+
+
+async def test_an_all_day_meeting_is_reminded_in_the_morning_not_before_midnight(
+    bot: ConsoleBot,
+) -> None:
+    # The AG's default offsets: 24 hours and 1 hour. For a meeting without a time they mean
+    # the morning of the day before and the morning of the day, at 08:00.
+    await ag(bot)
+    await bot.say("/termin Klausur | Fr 27.3. | ganztägig | Rathaus")
+    assert "Erinnerung" not in await bot.say("::now 2026-03-26T07:59")
+    day_before = messages(await bot.say("::now 2026-03-26T08:00"))
+    assert len(day_before) == 1
+    assert day_before[0].startswith("[ag] 🔔 Erinnerung: Klausur (#1) ist morgen, ganztägig.")
+    assert "Fr, 27.03.2026 (ganztägig) – Präsenz, Rathaus" in day_before[0]
+    assert "Erinnerung" not in await bot.say("::now 2026-03-26T23:30")  # no "in 1 Stunde"
+    on_the_day = messages(await bot.say("::now 2026-03-27T08:00"))
+    assert len(on_the_day) == 1
+    assert on_the_day[0].startswith("[ag] 🔔 Erinnerung: Klausur (#1) ist heute, ganztägig.")
+    assert "Erinnerung" not in await bot.say("::now 2026-03-27T18:00")  # nothing twice
+    async with bot.app.sessions() as session:
+        rows = await session.execute(
+            select(Reminder.due_at, Reminder.status).where(Reminder.kind == ReminderKind.MEETING)
+        )
+        assert sorted((due.isoformat(), status) for due, status in rows) == [
+            ("2026-03-26T07:00:00+00:00", ReminderStatus.SENT),
+            ("2026-03-27T07:00:00+00:00", ReminderStatus.SENT),
+        ]
 
 
 async def test_every_chat_of_the_ag_is_reminded(bot: ConsoleBot) -> None:
