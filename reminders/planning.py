@@ -37,6 +37,12 @@ class DigestSchedule:
             moment = datetime.combine(day + timedelta(days=7), self.at, zone)
         return moment.astimezone(UTC)
 
+    def last_before(self, now: datetime) -> datetime:
+        """The latest digest moment at or before ``now`` (within the last seven days)."""
+        zone = ZoneInfo(self.timezone)
+        following = self.next_after(now).astimezone(zone)
+        return datetime.combine(following.date() - timedelta(days=7), self.at, zone).astimezone(UTC)
+
 
 async def plan_ahead(
     sessions: async_sessionmaker[AsyncSession],
@@ -50,10 +56,12 @@ async def plan_ahead(
         for meeting in await reminders.meetings_to_plan(session, now, horizon):
             await reminders.sync_meeting(session, meeting, now, horizon)
         if digest is not None:
-            due = digest.next_after(now)
+            # The next overview, and this week's if no row was waiting for it: a bot that
+            # slept through Monday morning (or was down longer than a week) sends it late
+            # instead of never. Only to those who coordinated already then.
             await reminders.add_missing(
                 session,
-                (
+                [
                     PlannedReminder(
                         key=f"digest:{person_id}:{due:%Y%m%d}",
                         kind=ReminderKind.DIGEST,
@@ -61,7 +69,8 @@ async def plan_ahead(
                         person_id=person_id,
                         timezone=digest.timezone,
                     )
-                    for person_id in await reminders.digest_recipients(session)
-                ),
+                    for due in (digest.last_before(now), digest.next_after(now))
+                    for person_id in await reminders.digest_recipients(session, since=due)
+                ],
                 now,
             )

@@ -370,12 +370,17 @@ async def add_missing(
     return len(new)
 
 
-async def digest_recipients(session: AsyncSession) -> list[int]:
-    """Persons who coordinate at least one AG that wants the weekly digest."""
+async def digest_recipients(session: AsyncSession, *, since: datetime) -> list[int]:
+    """Persons who coordinate at least one AG that wants the weekly digest, members of it
+    since ``since`` at the latest."""
     rows = await session.scalars(
         select(Membership.person_id)
         .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
-        .where(Membership.role == Role.COORDINATOR, WorkingGroup.digest.is_(True))
+        .where(
+            Membership.role == Role.COORDINATOR,
+            WorkingGroup.digest.is_(True),
+            Membership.joined_at <= since,
+        )
         .distinct()
         .order_by(Membership.person_id)
     )

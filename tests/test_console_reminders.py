@@ -189,6 +189,28 @@ async def test_the_weekly_digest_reaches_coordinators_privately_on_monday_at_eig
     assert not [m for m in out if m.startswith("[dm:ben]") and "Wochenübersicht" in m]
 
 
+async def test_a_bot_away_over_monday_morning_sends_the_weeks_overview_late_not_never(
+    bot: ConsoleBot,
+) -> None:
+    # Down (or asleep) from Wednesday until Monday five weeks later, 10:00: the daily planning
+    # ran last before the AG existed, so no row waited for any of those Mondays.
+    await ag(bot)
+    await bot.say("::dm", "/start", "::chat ag", "/aufgabe Flyer drucken bis 27.3.")
+    out = messages(await bot.say("::now 2026-05-04T10:00"))
+    digest = [m for m in out if m.startswith("[dm:you]") and "📋 Wochenübersicht für you" in m]
+    assert len(digest) == 1, out  # this week's, not one per missed week
+    assert "⏰ Verspätet – fällig war Mo, 04.05.2026, 08:00 Uhr." in digest[0]
+    assert "⚠ #1 Flyer drucken" in digest[0]
+    on_time = messages(await bot.say("::now 2026-05-11T08:00"))
+    assert [m for m in on_time if "📋 Wochenübersicht für you" in m and "Verspätet" not in m]
+    async with bot.app.sessions() as session:
+        rows = await session.execute(
+            select(Reminder.due_at, Reminder.status).where(Reminder.kind == ReminderKind.DIGEST)
+        )
+        sent = sorted(due.isoformat() for due, status in rows if status is ReminderStatus.SENT)
+    assert sent == ["2026-05-04T06:00:00+00:00", "2026-05-11T06:00:00+00:00"]
+
+
 async def test_the_digest_can_be_switched_off_per_ag(bot: ConsoleBot) -> None:
     await ag(bot)
     await bot.say("::dm", "/start", "::chat ag", "/einstellungen wochenuebersicht aus")
